@@ -1,0 +1,3 @@
+using Obs.Cli.Infrastructure;
+
+return CliApp.Run(args, CliConsole.FromProcess());
