@@ -1,5 +1,3 @@
-using Obs.SymbolFiles;
-
 namespace Obs.SymbolFiles.Tests;
 
 public sealed class SymbolFileExceptionTests

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Obs.Cli.Commands;
 
 namespace Obs.Cli.Infrastructure;
 
@@ -57,6 +58,7 @@ internal static class CliApp
     {
         var root = new RootCommand("obs: crash-report processing: minidumps, Breakpad symbol files and Socorro signatures.");
         root.Options.Add(Verbose);
+        root.Subcommands.Add(SymCommands.Create(console));
         return root;
     }
 

@@ -1,0 +1,161 @@
+using Obs.SymbolFiles.Storage;
+
+namespace Obs.SymbolFiles;
+
+/// <summary>
+/// What covers an address: the function, its source position and the inlined calls at that
+/// address. Follows rust-minidump: the outer (real) function's position is the call site of
+/// its depth-0 inlinee when inlined code covers the address, else the line record's; inlined
+/// frames are numbered innermost first.
+/// </summary>
+public readonly struct SymbolLookupResult
+{
+    private readonly SymbolIndex? _index;
+    private readonly int _line;
+
+    internal SymbolLookupResult(SymbolIndex index, ulong address, SymbolFunction function, int line, int inlineFrameCount)
+    {
+        _index = index;
+        Address = address;
+        Function = function;
+        _line = line;
+        InlineFrameCount = inlineFrameCount;
+    }
+
+    /// <summary>The address looked up.</summary>
+    public ulong Address { get; }
+
+    /// <summary>The FUNC (or PUBLIC) covering the address.</summary>
+    public SymbolFunction Function { get; }
+
+    /// <summary>Address minus the function's start.</summary>
+    public ulong FunctionOffset => Address - Function.Address;
+
+    /// <summary>True when a PUBLIC record, not a FUNC, was found: no source position or inline frames.</summary>
+    public bool IsFromPublic => Function.IsPublic;
+
+    /// <summary>Number of inlined calls at the address (0 when none).</summary>
+    public int InlineFrameCount { get; }
+
+    /// <summary>Start of the line record covering the address, or null.</summary>
+    public ulong? LineAddress => _line >= 0 ? Index.Tables.Lines.Span[_line].Address : null;
+
+    /// <summary>
+    /// The source line of the outer function at this address: the call site of the outermost
+    /// inlined call, or the line record's line. Null when unknown (a line number of 0 counts as
+    /// unknown, as in rust-minidump).
+    /// </summary>
+    public uint? Line => InlineFrameCount > 0 ? NonZero(OutermostRange.CallLine) : LineRecordLine;
+
+    /// <summary>The source file of the outer function's position, as UTF-8 (empty when unknown).</summary>
+    public ReadOnlySpan<byte> FileUtf8 => FileId is { } id ? Index.GetFileNameUtf8(id) : default;
+
+    private SymbolIndex Index => _index ?? throw new InvalidOperationException("The lookup result is empty (default).");
+
+    private uint? LineRecordLine => _line >= 0 ? NonZero(Index.Tables.Lines.Span[_line].Line) : null;
+
+    private uint? LineRecordFile => _line >= 0 ? Index.Tables.Lines.Span[_line].File : null;
+
+    private uint? FileId => InlineFrameCount > 0 ? CallFile(OutermostRange) : LineRecordFile;
+
+    private ReadOnlySpan<InlineRangeRecord> Ranges
+    {
+        get
+        {
+            ref readonly var function = ref Function.Record;
+            return Index.Tables.InlineRanges.Span.Slice(function.FirstInline, function.InlineCount);
+        }
+    }
+
+    private ref readonly InlineRangeRecord OutermostRange => ref RangeAtDepth(0);
+
+    /// <summary>The source file of the outer function's position (the full path of the FILE record), or null.</summary>
+    public string? GetFile() => FileId is { } id ? Index.GetFileName(id) : null;
+
+    /// <summary>
+    /// An inlined call at the address: index 0 is the innermost (the code actually executing),
+    /// <see cref="InlineFrameCount"/> − 1 the one called directly by the outer function.
+    /// </summary>
+    public InlineFrame GetInlineFrame(int index)
+    {
+        if ((uint)index >= (uint)InlineFrameCount)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(index));
+        }
+
+        var depth = InlineFrameCount - 1 - index;
+        ref readonly var range = ref RangeAtDepth(depth);
+        uint? file;
+        uint? line;
+        if (depth == InlineFrameCount - 1)
+        {
+            // The innermost inlined function is where the line record points.
+            file = LineRecordFile;
+            line = LineRecordLine;
+        }
+        else
+        {
+            ref readonly var callee = ref RangeAtDepth(depth + 1);
+            file = CallFile(callee);
+            line = NonZero(callee.CallLine);
+        }
+
+        return new InlineFrame(Index, range.Origin, range.Address, range.Size, file, line);
+    }
+
+    private ref readonly InlineRangeRecord RangeAtDepth(int depth)
+    {
+        var ranges = Ranges;
+        return ref ranges[SymbolIndex.FindInlineAtDepth(ranges, (uint)depth, Address)];
+    }
+
+    private static uint? CallFile(in InlineRangeRecord range) =>
+        range.CallFile == InlineRangeRecord.NoFile ? null : range.CallFile;
+
+    private static uint? NonZero(uint line) => line == 0 ? null : line;
+}
+
+/// <summary>An inlined call covering the looked-up address.</summary>
+public readonly struct InlineFrame
+{
+    /// <summary>The name rust-minidump gives an inlined function whose INLINE_ORIGIN is missing.</summary>
+    public const string MissingOriginName = "<name omitted>";
+
+    private readonly SymbolIndex? _index;
+    private readonly uint _origin;
+    private readonly uint? _file;
+
+    internal InlineFrame(SymbolIndex index, uint origin, ulong address, uint size, uint? file, uint? line)
+    {
+        _index = index;
+        _origin = origin;
+        Address = address;
+        Size = size;
+        _file = file;
+        Line = line;
+    }
+
+    /// <summary>Start of the INLINE address range that covers the looked-up address.</summary>
+    public ulong Address { get; }
+
+    /// <summary>Size of that range.</summary>
+    public uint Size { get; }
+
+    /// <summary>The source line executing in this inlined function: the call site of the next deeper call, or the line record's line. Null when unknown.</summary>
+    public uint? Line { get; }
+
+    /// <summary>The inlined function's name as UTF-8 (empty when its INLINE_ORIGIN is missing).</summary>
+    public ReadOnlySpan<byte> FunctionNameUtf8 => Index.StringBytes(Index.GetOriginName(_origin));
+
+    /// <summary>The source file as UTF-8 (empty when unknown).</summary>
+    public ReadOnlySpan<byte> FileUtf8 => _file is { } id ? Index.GetFileNameUtf8(id) : default;
+
+    private SymbolIndex Index => _index ?? throw new InvalidOperationException("The inline frame is empty (default).");
+
+    /// <summary>Decodes the inlined function's name; <see cref="MissingOriginName"/> when its INLINE_ORIGIN is missing.</summary>
+    public string GetFunctionName() =>
+        Index.Tables.Origins.Find(_origin) < 0 ? MissingOriginName : Index.DecodeString(Index.GetOriginName(_origin));
+
+    /// <summary>The source file (the full path of the FILE record), or null.</summary>
+    public string? GetFile() => _file is { } id ? Index.GetFileName(id) : null;
+}

@@ -1,0 +1,164 @@
+using System.Buffers;
+
+namespace Obs.SymbolFiles.Parsing;
+
+/// <summary>A record's sort key: an address, then a second key (range end or depth).</summary>
+internal interface ISortKey<T>
+    where T : unmanaged
+{
+    static abstract ulong Primary(in T record);
+
+    static abstract ulong Secondary(in T record);
+}
+
+/// <summary>
+/// Stable sorting of record spans by (primary, secondary). The overlap policy's "first wins"
+/// depends on file order among equal keys, so ties keep their input order. Symbol files are
+/// nearly always sorted already; <see cref="IsSorted"/> lets callers skip the sort.
+/// </summary>
+internal static class StableSort
+{
+    public static bool IsSorted<T, TKey>(ReadOnlySpan<T> records)
+        where T : unmanaged
+        where TKey : ISortKey<T>
+    {
+        for (var i = 1; i < records.Length; i++)
+        {
+            if (Compare<T, TKey>(records[i - 1], records[i]) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Sorts <paramref name="records"/> in place, stably.</summary>
+    public static void Sort<T, TKey>(Span<T> records)
+        where T : unmanaged
+        where TKey : ISortKey<T>
+    {
+        if (records.Length < 2 || IsSorted<T, TKey>(records))
+        {
+            return;
+        }
+
+        var order = ArrayPool<int>.Shared.Rent(records.Length);
+        var copy = ArrayPool<T>.Shared.Rent(records.Length);
+        try
+        {
+            SortedOrder<T, TKey>(records, order.AsSpan(0, records.Length));
+            records.CopyTo(copy);
+            for (var i = 0; i < records.Length; i++)
+            {
+                records[i] = copy[order[i]];
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<T>.Shared.Return(copy);
+        }
+    }
+
+    /// <summary>Writes into <paramref name="order"/> the indices of <paramref name="records"/> in stable sorted order.</summary>
+    public static void SortedOrder<T, TKey>(ReadOnlySpan<T> records, Span<int> order)
+        where T : unmanaged
+        where TKey : ISortKey<T>
+    {
+        var keys = ArrayPool<Key>.Shared.Rent(records.Length);
+        try
+        {
+            for (var i = 0; i < records.Length; i++)
+            {
+                keys[i] = new Key(TKey.Primary(records[i]), TKey.Secondary(records[i]), i);
+            }
+
+            // The index as the last key makes the unstable introsort stable.
+            keys.AsSpan(0, records.Length).Sort();
+            for (var i = 0; i < records.Length; i++)
+            {
+                order[i] = keys[i].Index;
+            }
+        }
+        finally
+        {
+            ArrayPool<Key>.Shared.Return(keys);
+        }
+    }
+
+    private static int Compare<T, TKey>(in T a, in T b)
+        where T : unmanaged
+        where TKey : ISortKey<T>
+    {
+        var c = TKey.Primary(a).CompareTo(TKey.Primary(b));
+        return c != 0 ? c : TKey.Secondary(a).CompareTo(TKey.Secondary(b));
+    }
+
+    private readonly record struct Key(ulong Primary, ulong Secondary, int Index) : IComparable<Key>
+    {
+        public int CompareTo(Key other)
+        {
+            var c = Primary.CompareTo(other.Primary);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = Secondary.CompareTo(other.Secondary);
+            return c != 0 ? c : Index.CompareTo(other.Index);
+        }
+    }
+}
+
+/// <summary>Sort keys of the record types.</summary>
+internal readonly struct ByRange : ISortKey<Storage.FunctionRecord>, ISortKey<Storage.LineRecord>, ISortKey<Storage.CfiInitRecord>
+{
+    public static ulong Primary(in Storage.FunctionRecord record) => record.Address;
+
+    public static ulong Secondary(in Storage.FunctionRecord record) => record.Address + record.Size;
+
+    public static ulong Primary(in Storage.LineRecord record) => record.Address;
+
+    public static ulong Secondary(in Storage.LineRecord record) => record.Address + record.Size;
+
+    public static ulong Primary(in Storage.CfiInitRecord record) => record.Address;
+
+    public static ulong Secondary(in Storage.CfiInitRecord record) => record.Address + record.Size;
+}
+
+/// <summary>Address only; ties keep file order.</summary>
+internal readonly struct ByAddress : ISortKey<Storage.PublicRecord>, ISortKey<Storage.StackWinRecord>, ISortKey<Storage.CfiDeltaRecord>
+{
+    public static ulong Primary(in Storage.PublicRecord record) => record.Address;
+
+    public static ulong Secondary(in Storage.PublicRecord record) => 0;
+
+    public static ulong Primary(in Storage.StackWinRecord record) => record.Address;
+
+    public static ulong Secondary(in Storage.StackWinRecord record) => 0;
+
+    public static ulong Primary(in Storage.CfiDeltaRecord record) => record.Address;
+
+    public static ulong Secondary(in Storage.CfiDeltaRecord record) => 0;
+}
+
+/// <summary>Inline ranges: depth, then address (the order lookups binary-search).</summary>
+internal readonly struct ByDepthThenAddress : ISortKey<Storage.InlineRangeRecord>
+{
+    public static ulong Primary(in Storage.InlineRangeRecord record) => record.Depth;
+
+    public static ulong Secondary(in Storage.InlineRangeRecord record) => record.Address;
+}
+
+/// <summary>FILE and INLINE_ORIGIN records: by id.</summary>
+internal readonly struct ById : ISortKey<Storage.FileRecord>, ISortKey<Storage.OriginRecord>
+{
+    public static ulong Primary(in Storage.FileRecord record) => record.Id;
+
+    public static ulong Secondary(in Storage.FileRecord record) => 0;
+
+    public static ulong Primary(in Storage.OriginRecord record) => record.Id;
+
+    public static ulong Secondary(in Storage.OriginRecord record) => 0;
+}

@@ -1,0 +1,714 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Obs.SymbolFiles.Storage;
+
+namespace Obs.SymbolFiles.Parsing;
+
+/// <summary>
+/// Parses the lines of one contiguous chunk of a <c>.sym</c> file into native record tables.
+/// A file is parsed as one chunk, or, for speed, as several chunks on several threads that
+/// <see cref="SymbolIndexAssembler"/> joins in file order.
+/// </summary>
+/// <remarks>
+/// A chunk other than the first may begin in the middle of a FUNC or STACK CFI INIT block. Its
+/// leading line records, INLINE records and STACK CFI rows are stored like any others and
+/// counted as a "continuation"; the assembler attaches them to the block the previous chunk
+/// left open, or reports them as orphans when it left none open. Because every table is
+/// appended in file order, the continuation's records follow the open block's records directly
+/// once the chunks' tables are concatenated.
+/// </remarks>
+internal sealed class SymbolTableBuilder : IDisposable
+{
+    /// <summary>Marks the call-site file of an old-syntax INLINE: the file of its INLINE_ORIGIN, resolved at assembly.</summary>
+    internal const uint CallFileFromOrigin = uint.MaxValue - 1;
+
+    private const int NoBlock = -1;
+    private const int ContinuationBlock = -2;
+
+    private readonly SymbolParseOptions _options;
+    private readonly bool _isFirstChunk;
+    private bool _sawRecord;
+    private int _currentFunction;
+    private int _currentCfi;
+
+    public NativeBuffer<FunctionRecord> Functions;
+    public NativeBuffer<LineRecord> Lines;
+    public NativeBuffer<InlineRangeRecord> InlineRanges;
+    public NativeBuffer<PublicRecord> Publics;
+    public NativeBuffer<FileRecord> Files;
+    public NativeBuffer<OriginRecord> Origins;
+    public NativeBuffer<CfiInitRecord> CfiInits;
+    public NativeBuffer<CfiDeltaRecord> CfiDeltas;
+    public NativeBuffer<StackWinRecord> StackWin;
+
+    /// <summary>Names, CFI rules and STACK WIN programs, as UTF-8.</summary>
+    public NativeBuffer<byte> Strings;
+
+    public SymbolTableBuilder(SymbolParseOptions options, bool isFirstChunk)
+    {
+        _options = options;
+        _isFirstChunk = isFirstChunk;
+        _currentFunction = isFirstChunk ? NoBlock : ContinuationBlock;
+        _currentCfi = isFirstChunk ? NoBlock : ContinuationBlock;
+    }
+
+    public SymbolModule? Module { get; private set; }
+
+    public string? CodeId { get; private set; }
+
+    public string? CodeFile { get; private set; }
+
+    public string? Generator { get; private set; }
+
+    public string? Url { get; private set; }
+
+    public List<KeyValuePair<string, string>>? ExtraInfo { get; private set; }
+
+    public bool SawOldInlineSyntax { get; private set; }
+
+    public bool SawNewInlineSyntax { get; private set; }
+
+    /// <summary>Lines seen, blank and skipped lines included.</summary>
+    public long LineCount { get; private set; }
+
+    public long SkippedLines { get; private set; }
+
+    public long OversizedLines { get; private set; }
+
+    public int InlineRecordsInContinuation { get; private set; }
+
+    /// <summary>Line numbers here are chunk-local until the assembler rebases them.</summary>
+    public List<SymbolFileDiagnostic> Diagnostics { get; } = [];
+
+    /// <summary>In strict mode, the first bad line (chunk-local line number); parsing stopped there.</summary>
+    public SymbolFileDiagnostic? StrictFailure { get; private set; }
+
+    /// <summary>Line records, INLINE ranges and CFI rows at the start of the chunk that belong to a block begun earlier.</summary>
+    public int ContinuationLines { get; private set; }
+
+    public int ContinuationInlineRanges { get; private set; }
+
+    public int ContinuationCfiRows { get; private set; }
+
+    /// <summary>Where the continuation lines were, for reporting them if no block is open before the chunk.</summary>
+    public List<SymbolFileDiagnostic> ContinuationPositions { get; } = [];
+
+    /// <summary>The chunk ends inside a FUNC block (its own, or the continued one).</summary>
+    public bool EndsInFunctionBlock => _currentFunction != NoBlock;
+
+    public bool EndsInContinuedFunctionBlock => _currentFunction == ContinuationBlock;
+
+    public bool EndsInCfiBlock => _currentCfi != NoBlock;
+
+    public bool EndsInContinuedCfiBlock => _currentCfi == ContinuationBlock;
+
+    /// <summary>
+    /// Parses one line (without its <c>'\n'</c>; trailing <c>'\r'</c>s are ignored). Returns false
+    /// when parsing must stop: a bad line in strict mode.
+    /// </summary>
+    public bool Accept(ReadOnlySpan<byte> line, long byteOffset)
+    {
+        if (line.Length > _options.MaxLineLength)
+        {
+            SkipOversizedLine(line, byteOffset);
+            return true;
+        }
+
+        LineCount++;
+        var length = line.Length;
+        while (length > 0 && line[length - 1] == (byte)'\r')
+        {
+            length--;
+        }
+
+        if (length == 0)
+        {
+            return true;
+        }
+
+        var problem = ParseRecord(line[..length], byteOffset);
+        _sawRecord = true;
+        return problem is null || Skip(problem.Value, byteOffset);
+    }
+
+    /// <summary>
+    /// Counts a line longer than the limit, of which only <paramref name="head"/> is known. A
+    /// skipped record keyword ends the open block, so that the lines after a lost FUNC header are
+    /// reported as orphans instead of being attached to the previous function.
+    /// </summary>
+    public void SkipOversizedLine(ReadOnlySpan<byte> head, long byteOffset)
+    {
+        LineCount++;
+        OversizedLines++;
+        if (head.Length > 0 && !IsFunctionSubLine(head))
+        {
+            EndFunctionBlock();
+        }
+
+        if (!head.StartsWith("STACK CFI "u8) || head.StartsWith("STACK CFI INIT "u8))
+        {
+            _currentCfi = NoBlock;
+        }
+
+        _sawRecord = true;
+        SkippedLines++;
+        AddDiagnostic(new SymbolFileDiagnostic(LineCount, byteOffset, SymbolFileDiagnosticKind.LineTooLong));
+    }
+
+    public void Dispose()
+    {
+        Functions.Dispose();
+        Lines.Dispose();
+        InlineRanges.Dispose();
+        Publics.Dispose();
+        Files.Dispose();
+        Origins.Dispose();
+        CfiInits.Dispose();
+        CfiDeltas.Dispose();
+        StackWin.Dispose();
+        Strings.Dispose();
+    }
+
+    private static bool IsFunctionSubLine(ReadOnlySpan<byte> head) =>
+        head.StartsWith("INLINE "u8) || head.StartsWith("INLINE_ORIGIN "u8) ||
+        (FieldReader.HexTable[head[0]] != 0xFF && !head.StartsWith("FUNC "u8) && !head.StartsWith("FILE "u8));
+
+    private bool Skip(SymbolFileDiagnosticKind kind, long byteOffset)
+    {
+        SkippedLines++;
+        var diagnostic = new SymbolFileDiagnostic(LineCount, byteOffset, kind);
+        AddDiagnostic(diagnostic);
+        if (_options.Strict)
+        {
+            StrictFailure = diagnostic;
+            return false;
+        }
+
+        return true;
+    }
+
+    private void AddDiagnostic(SymbolFileDiagnostic diagnostic)
+    {
+        if (Diagnostics.Count < _options.MaxDiagnostics)
+        {
+            Diagnostics.Add(diagnostic);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SymbolFileDiagnosticKind? ParseRecord(ReadOnlySpan<byte> line, long byteOffset)
+    {
+        switch (line[0])
+        {
+            case (byte)'F':
+                if (line.StartsWith("FUNC "u8))
+                {
+                    return ParseFunction(line);
+                }
+
+                if (line.StartsWith("FILE "u8))
+                {
+                    return ParseFile(line);
+                }
+
+                return ParseLineRecord(line, byteOffset);
+
+            case (byte)'I':
+                if (line.StartsWith("INLINE "u8))
+                {
+                    return ParseInline(line, byteOffset);
+                }
+
+                if (line.StartsWith("INLINE_ORIGIN "u8))
+                {
+                    return ParseInlineOrigin(line);
+                }
+
+                if (line.StartsWith("INFO "u8))
+                {
+                    return ParseInfo(line);
+                }
+
+                break;
+
+            case (byte)'M':
+                if (line.StartsWith("MODULE "u8))
+                {
+                    return ParseModule(line);
+                }
+
+                break;
+
+            case (byte)'P':
+                if (line.StartsWith("PUBLIC "u8))
+                {
+                    return ParsePublic(line);
+                }
+
+                break;
+
+            case (byte)'S':
+                if (line.StartsWith("STACK CFI INIT "u8))
+                {
+                    return ParseCfiInit(line);
+                }
+
+                if (line.StartsWith("STACK CFI "u8))
+                {
+                    return ParseCfiRow(line, byteOffset);
+                }
+
+                if (line.StartsWith("STACK WIN "u8))
+                {
+                    return ParseStackWin(line);
+                }
+
+                break;
+
+            default:
+                if (FieldReader.HexTable[line[0]] != 0xFF)
+                {
+                    return ParseLineRecord(line, byteOffset);
+                }
+
+                break;
+        }
+
+        // Junk is skipped without ending the open block (as Breakpad does), so one damaged line
+        // between line records loses that line, not the rest of the function.
+        return SymbolFileDiagnosticKind.UnknownRecord;
+    }
+
+    private void EndFunctionBlock() => _currentFunction = NoBlock;
+
+    private SymbolFileDiagnosticKind? ParseFunction(ReadOnlySpan<byte> line)
+    {
+        EndFunctionBlock();
+        _currentCfi = NoBlock;
+        var reader = new FieldReader(line, 5);
+        var flags = reader.TryReadToken("m"u8) ? RecordFlags.Multiple : RecordFlags.None;
+        if (!reader.TryReadHex64(out var address) ||
+            !reader.TryReadHex32(out var size) ||
+            !reader.TryReadHex32(out var parameterSize) ||
+            !HasSeparatorBeforeRest(line, reader))
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        Functions.Add(new FunctionRecord
+        {
+            Address = address,
+            Size = size,
+            ParameterSize = parameterSize,
+            Name = AddString(reader.Rest),
+            FirstLine = Lines.Count,
+            FirstInline = InlineRanges.Count,
+            Flags = flags,
+        });
+        _currentFunction = Functions.Count - 1;
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParseLineRecord(ReadOnlySpan<byte> line, long byteOffset)
+    {
+        _currentCfi = NoBlock;
+        if (_currentFunction == NoBlock)
+        {
+            return SymbolFileDiagnosticKind.OrphanFunctionLine;
+        }
+
+        var reader = new FieldReader(line);
+        if (!reader.TryReadHex64(out var address) ||
+            !reader.TryReadHex32(out var size) ||
+            !reader.TryReadDecimal32(out var lineNumber) ||
+            !reader.TryReadDecimal32(out var file) ||
+            !reader.AtEnd)
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        Lines.Add(new LineRecord { Address = address, Size = size, Line = lineNumber, File = file });
+        if (_currentFunction == ContinuationBlock)
+        {
+            ContinuationLines++;
+            NoteContinuation(byteOffset, SymbolFileDiagnosticKind.OrphanFunctionLine);
+        }
+        else
+        {
+            Functions[_currentFunction].LineCount++;
+        }
+
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParseInline(ReadOnlySpan<byte> line, long byteOffset)
+    {
+        _currentCfi = NoBlock;
+        if (_currentFunction == NoBlock)
+        {
+            return SymbolFileDiagnosticKind.OrphanFunctionLine;
+        }
+
+        // Breakpad tells the syntaxes apart by the number of fields after the keyword:
+        // old  = depth call_line origin (addr size)+            -> 3 + 2k
+        // new  = depth call_line call_file origin (addr size)+  -> 4 + 2k
+        var fields = CountFields(line[7..]);
+        bool oldSyntax;
+        if (fields >= 6 && fields % 2 == 0)
+        {
+            oldSyntax = false;
+        }
+        else if (fields >= 5 && fields % 2 == 1)
+        {
+            oldSyntax = true;
+        }
+        else
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        var reader = new FieldReader(line, 7);
+        uint callFile = CallFileFromOrigin;
+        if (!reader.TryReadDecimal32(out var depth) ||
+            !reader.TryReadDecimal32(out var callLine) ||
+            (!oldSyntax && !reader.TryReadDecimal32(out callFile)) ||
+            !reader.TryReadDecimal32(out var origin))
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        var firstRange = InlineRanges.Count;
+        while (!reader.AtEnd)
+        {
+            if (!reader.TryReadHex64(out var address) || !reader.TryReadHex32(out var size))
+            {
+                InlineRanges.Truncate(firstRange);
+                return SymbolFileDiagnosticKind.MalformedRecord;
+            }
+
+            InlineRanges.Add(new InlineRangeRecord
+            {
+                Address = address,
+                Size = size,
+                Depth = depth,
+                CallLine = callLine,
+                CallFile = callFile,
+                Origin = origin,
+            });
+        }
+
+        if (oldSyntax)
+        {
+            SawOldInlineSyntax = true;
+        }
+        else
+        {
+            SawNewInlineSyntax = true;
+        }
+
+        var ranges = InlineRanges.Count - firstRange;
+        if (_currentFunction == ContinuationBlock)
+        {
+            ContinuationInlineRanges += ranges;
+            InlineRecordsInContinuation++;
+            NoteContinuation(byteOffset, SymbolFileDiagnosticKind.OrphanFunctionLine);
+        }
+        else
+        {
+            ref var function = ref Functions[_currentFunction];
+            function.InlineCount += ranges;
+            function.InlineRecordCount++;
+        }
+
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParseInlineOrigin(ReadOnlySpan<byte> line)
+    {
+        // INLINE_ORIGIN may appear inside a FUNC block: it does not end it.
+        _currentCfi = NoBlock;
+        var reader = new FieldReader(line, 14);
+        if (!reader.TryReadDecimal32(out var id) || !HasSeparatorBeforeRest(line, reader))
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        var rest = reader.Rest;
+        var oldReading = new FieldReader(rest);
+        var record = new OriginRecord { Id = id, Name = AddString(rest), OldFileId = InlineRangeRecord.NoFile };
+        if (oldReading.TryReadDecimal32(out var fileId) && HasSeparatorBeforeRest(rest, oldReading))
+        {
+            record.OldFileId = fileId;
+            record.OldNameSkip = (uint)oldReading.Position;
+        }
+
+        Origins.Add(record);
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParseFile(ReadOnlySpan<byte> line)
+    {
+        EndFunctionBlock();
+        _currentCfi = NoBlock;
+        var reader = new FieldReader(line, 5);
+        if (!reader.TryReadDecimal32(out var id) || !HasSeparatorBeforeRest(line, reader))
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        Files.Add(new FileRecord { Id = id, Name = AddString(reader.Rest) });
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParsePublic(ReadOnlySpan<byte> line)
+    {
+        EndFunctionBlock();
+        _currentCfi = NoBlock;
+        var reader = new FieldReader(line, 7);
+        var flags = reader.TryReadToken("m"u8) ? RecordFlags.Multiple : RecordFlags.None;
+        if (!reader.TryReadHex64(out var address) ||
+            !reader.TryReadHex32(out var parameterSize) ||
+            !HasSeparatorBeforeRest(line, reader))
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        Publics.Add(new PublicRecord
+        {
+            Address = address,
+            ParameterSize = parameterSize,
+            Name = AddString(reader.Rest),
+            Flags = flags,
+        });
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParseModule(ReadOnlySpan<byte> line)
+    {
+        EndFunctionBlock();
+        _currentCfi = NoBlock;
+        if (!_isFirstChunk || _sawRecord)
+        {
+            return SymbolFileDiagnosticKind.MisplacedModule;
+        }
+
+        var reader = new FieldReader(line, 7);
+        if (!reader.TryReadWord(out var os) ||
+            !reader.TryReadWord(out var architecture) ||
+            !reader.TryReadWord(out var id) ||
+            !HasSeparatorBeforeRest(line, reader))
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        foreach (var b in id)
+        {
+            if (FieldReader.HexTable[b] == 0xFF)
+            {
+                return SymbolFileDiagnosticKind.MalformedRecord;
+            }
+        }
+
+        Module = new SymbolModule(Decode(os), Decode(architecture), Decode(id), Decode(reader.Rest));
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParseInfo(ReadOnlySpan<byte> line)
+    {
+        EndFunctionBlock();
+        _currentCfi = NoBlock;
+        var reader = new FieldReader(line, 5);
+        if (!reader.TryReadWord(out var key))
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        if (key.SequenceEqual("CODE_ID"u8))
+        {
+            // INFO CODE_ID <code id> [<code file>]
+            if (!reader.TryReadWord(out var codeId))
+            {
+                return SymbolFileDiagnosticKind.MalformedRecord;
+            }
+
+            CodeId = Decode(codeId);
+            CodeFile = reader.AtEnd ? null : Decode(reader.Rest);
+        }
+        else if (key.SequenceEqual("GENERATOR"u8))
+        {
+            Generator = Decode(reader.Rest);
+        }
+        else if (key.SequenceEqual("URL"u8))
+        {
+            Url = Decode(reader.Rest);
+        }
+        else
+        {
+            (ExtraInfo ??= []).Add(new(Decode(key), Decode(reader.Rest)));
+        }
+
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParseCfiInit(ReadOnlySpan<byte> line)
+    {
+        EndFunctionBlock();
+        _currentCfi = NoBlock;
+        var reader = new FieldReader(line, 15);
+        if (!reader.TryReadHex64(out var address) ||
+            !reader.TryReadHex32(out var size) ||
+            reader.AtEnd)
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        var rules = AddString(reader.Rest);
+        CfiInits.Add(new CfiInitRecord
+        {
+            Address = address,
+            Size = size,
+            RulesOffset = rules.Offset,
+            RulesLength = rules.Length,
+            FirstDelta = CfiDeltas.Count,
+        });
+        _currentCfi = CfiInits.Count - 1;
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParseCfiRow(ReadOnlySpan<byte> line, long byteOffset)
+    {
+        EndFunctionBlock();
+        if (_currentCfi == NoBlock)
+        {
+            return SymbolFileDiagnosticKind.OrphanCfiRow;
+        }
+
+        var reader = new FieldReader(line, 10);
+        if (!reader.TryReadHex64(out var address) || reader.AtEnd)
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        // The row's text directly follows its INIT's text (or the previous row's) in the string
+        // table: nothing else is appended while a CFI block is open.
+        Strings.Add((byte)'\n');
+        Strings.AddRange(reader.Rest);
+        CfiDeltas.Add(new CfiDeltaRecord { Address = address, RulesEnd = (uint)Strings.Count });
+        if (_currentCfi == ContinuationBlock)
+        {
+            ContinuationCfiRows++;
+            NoteContinuation(byteOffset, SymbolFileDiagnosticKind.OrphanCfiRow);
+        }
+        else
+        {
+            CfiInits[_currentCfi].DeltaCount++;
+        }
+
+        return null;
+    }
+
+    private SymbolFileDiagnosticKind? ParseStackWin(ReadOnlySpan<byte> line)
+    {
+        EndFunctionBlock();
+        _currentCfi = NoBlock;
+        var reader = new FieldReader(line, 10);
+        var typeField = reader.Rest;
+        if (typeField.Length < 2 || FieldReader.HexTable[typeField[0]] == 0xFF || !FieldReader.IsSpace(typeField[1]))
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        if (!reader.TryReadHex32(out var type) ||
+            !reader.TryReadHex64(out var address) ||
+            !reader.TryReadHex32(out var size) ||
+            !reader.TryReadHex32(out var prologue) ||
+            !reader.TryReadHex32(out var epilogue) ||
+            !reader.TryReadHex32(out var parameters) ||
+            !reader.TryReadHex32(out var savedRegisters) ||
+            !reader.TryReadHex32(out var locals) ||
+            !reader.TryReadHex32(out var maxStack) ||
+            !reader.TryReadHex32(out var hasProgram))
+        {
+            return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        var record = new StackWinRecord
+        {
+            Address = address,
+            Size = size,
+            PrologueSize = prologue,
+            EpilogueSize = epilogue,
+            ParameterSize = parameters,
+            SavedRegisterSize = savedRegisters,
+            LocalSize = locals,
+            MaxStackSize = maxStack,
+            Type = (byte)type,
+            HasProgramString = hasProgram != 0 ? (byte)1 : (byte)0,
+        };
+
+        if (hasProgram != 0)
+        {
+            if (!HasSeparatorBeforeRest(line, reader))
+            {
+                return SymbolFileDiagnosticKind.MalformedRecord;
+            }
+
+            record.ProgramString = AddString(reader.Rest);
+        }
+        else
+        {
+            if (!reader.TryReadHex32(out var allocatesBasePointer) || !reader.AtEnd)
+            {
+                return SymbolFileDiagnosticKind.MalformedRecord;
+            }
+
+            record.AllocatesBasePointer = allocatesBasePointer != 0 ? (byte)1 : (byte)0;
+        }
+
+        StackWin.Add(record);
+        return null;
+    }
+
+    private void NoteContinuation(long byteOffset, SymbolFileDiagnosticKind kindIfOrphan)
+    {
+        // One more than the diagnostics cap, so that strict mode can always name the first one.
+        if (ContinuationPositions.Count <= _options.MaxDiagnostics)
+        {
+            ContinuationPositions.Add(new SymbolFileDiagnostic(LineCount, byteOffset, kindIfOrphan));
+        }
+    }
+
+    /// <summary>
+    /// A free-text tail (name, program) must be separated from the last number by a space; a line
+    /// that ends right after the number has no tail at all and is malformed.
+    /// </summary>
+    private static bool HasSeparatorBeforeRest(ReadOnlySpan<byte> line, FieldReader reader) =>
+        reader.Position > 0 && reader.Position <= line.Length && FieldReader.IsSpace(line[reader.Position - 1]);
+
+    private static int CountFields(ReadOnlySpan<byte> text)
+    {
+        var count = 0;
+        var inField = false;
+        foreach (var b in text)
+        {
+            var space = FieldReader.IsSpace(b);
+            if (!space && !inField)
+            {
+                count++;
+            }
+
+            inField = !space;
+        }
+
+        return count;
+    }
+
+    private StringRef AddString(ReadOnlySpan<byte> text)
+    {
+        var offset = Strings.Count;
+        Strings.AddRange(text);
+        return new StringRef((uint)offset, (uint)text.Length);
+    }
+
+    private static string Decode(ReadOnlySpan<byte> text) => Encoding.UTF8.GetString(text);
+}

@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Obs.SymbolFiles.Storage;
+
+/// <summary>
+/// A growable array of blittable records in native memory, used while a symbol file is parsed.
+/// </summary>
+/// <remarks>
+/// Native memory is used instead of <c>List&lt;T&gt;</c> because the tables of a 700 MB symbol
+/// file reach hundreds of megabytes: <see cref="NativeMemory.Realloc"/> grows large blocks by
+/// remapping pages (no copy and no transient second copy on Linux), untouched capacity is never
+/// resident, and a freed block goes back to the OS at once instead of waiting for a gen-2 GC.
+/// The finished buffer is handed to a <see cref="NativeTable{T}"/> without copying.
+/// </remarks>
+internal unsafe struct NativeBuffer<T> : IDisposable
+    where T : unmanaged
+{
+    private T* _items;
+    private int _count;
+    private int _capacity;
+
+    /// <summary>Number of records.</summary>
+    public readonly int Count => _count;
+
+    /// <summary>The records, valid until the next <see cref="Add(in T)"/>.</summary>
+    public readonly Span<T> Span => new(_items, _count);
+
+    /// <summary>A reference to record <paramref name="index"/> (unchecked beyond a debug assert).</summary>
+    public readonly ref T this[int index]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            System.Diagnostics.Debug.Assert((uint)index < (uint)_count);
+            return ref _items[index];
+        }
+    }
+
+    /// <summary>Appends a record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(in T item)
+    {
+        if (_count == _capacity)
+        {
+            Grow(_count + 1);
+        }
+
+        _items[_count++] = item;
+    }
+
+    /// <summary>Appends a span of records.</summary>
+    public void AddRange(ReadOnlySpan<T> items)
+    {
+        if (items.Length > _capacity - _count)
+        {
+            Grow(checked(_count + items.Length));
+        }
+
+        items.CopyTo(new Span<T>(_items + _count, items.Length));
+        _count += items.Length;
+    }
+
+    /// <summary>Drops every record at or after <paramref name="count"/>.</summary>
+    public void Truncate(int count)
+    {
+        System.Diagnostics.Debug.Assert((uint)count <= (uint)_count);
+        _count = count;
+    }
+
+    /// <summary>Ensures room for <paramref name="capacity"/> records in total.</summary>
+    public void EnsureCapacity(int capacity)
+    {
+        if (capacity > _capacity)
+        {
+            Grow(capacity);
+        }
+    }
+
+    /// <summary>
+    /// Gives the memory to a <see cref="NativeTable{T}"/> (which frees it) and leaves this
+    /// buffer empty. Excess capacity is released first.
+    /// </summary>
+    public NativeTable<T> Detach()
+    {
+        if (_count == 0)
+        {
+            Dispose();
+            return NativeTable<T>.Empty;
+        }
+
+        if (_count < _capacity)
+        {
+            _items = (T*)NativeMemory.Realloc(_items, (nuint)_count * (nuint)sizeof(T));
+            _capacity = _count;
+        }
+
+        var table = new NativeTable<T>(_items, _count);
+        _items = null;
+        _count = 0;
+        _capacity = 0;
+        return table;
+    }
+
+    /// <summary>Frees the memory.</summary>
+    public void Dispose()
+    {
+        if (_items != null)
+        {
+            NativeMemory.Free(_items);
+            _items = null;
+        }
+
+        _count = 0;
+        _capacity = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int required)
+    {
+        // Array.MaxLength keeps every table addressable by Span<T>.
+        var max = Array.MaxLength;
+        if (required > max)
+        {
+            ThrowHelper.ThrowTooLarge();
+        }
+
+        var capacity = _capacity == 0 ? 64 : (int)Math.Min((long)_capacity * 2, max);
+        if (capacity < required)
+        {
+            capacity = required;
+        }
+
+        _items = (T*)NativeMemory.Realloc(_items, (nuint)capacity * (nuint)sizeof(T));
+        _capacity = capacity;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Runtime.InteropServices;
+
+namespace Obs.SymbolFiles.Storage;
+
+// The index's record layouts. Every record is blittable and reference-free (names are
+// StringRefs into the index's byte table) so that a table can be written to disk and
+// memory-mapped back unchanged. Pack = 4 keeps the 64-bit addresses from padding records
+// that are stored by the million.
+
+/// <summary>A UTF-8 string in the index's byte table.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal readonly record struct StringRef(uint Offset, uint Length);
+
+/// <summary>A <c>FUNC</c> record and the slices of its line records and inline ranges.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct FunctionRecord
+{
+    public ulong Address;
+    public uint Size;
+    public uint ParameterSize;
+    public StringRef Name;
+    public int FirstLine;
+    public int LineCount;
+    public int FirstInline;
+    public int InlineCount;
+    public int InlineRecordCount;
+    public RecordFlags Flags;
+
+    public readonly ulong End => Address + Size;
+}
+
+/// <summary>Flags carried by FUNC and PUBLIC records.</summary>
+[Flags]
+internal enum RecordFlags : uint
+{
+    None = 0,
+
+    /// <summary>The <c>m</c> marker: the address is shared by several functions (identical code folding).</summary>
+    Multiple = 1,
+}
+
+/// <summary>A line record: <c>&lt;address&gt; &lt;size&gt; &lt;line&gt; &lt;file id&gt;</c>.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct LineRecord
+{
+    public ulong Address;
+    public uint Size;
+    public uint Line;
+    public uint File;
+}
+
+/// <summary>
+/// One address range of an <c>INLINE</c> record; a record with several ranges is stored as
+/// several entries with the same depth, call site and origin.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct InlineRangeRecord
+{
+    /// <summary><see cref="CallFile"/> value for "no call-site file".</summary>
+    public const uint NoFile = uint.MaxValue;
+
+    public ulong Address;
+    public uint Size;
+    public uint Depth;
+    public uint CallLine;
+    public uint CallFile;
+    public uint Origin;
+}
+
+/// <summary>A <c>PUBLIC</c> record.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct PublicRecord
+{
+    public ulong Address;
+    public uint ParameterSize;
+    public StringRef Name;
+    public RecordFlags Flags;
+}
+
+/// <summary>A <c>FILE</c> record.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct FileRecord : IIdentified
+{
+    public uint Id { readonly get; set; }
+    public StringRef Name;
+}
+
+/// <summary>
+/// An <c>INLINE_ORIGIN</c> record. While parsing, <see cref="Name"/> is everything after the
+/// id; <see cref="OldFileId"/>/<see cref="OldNameSkip"/> describe the old three-field reading
+/// (<c>&lt;id&gt; &lt;file&gt; &lt;name&gt;</c>), applied once the file's INLINE syntax is known.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct OriginRecord : IIdentified
+{
+    public uint Id { readonly get; set; }
+    public StringRef Name;
+    public uint OldFileId;
+    public uint OldNameSkip;
+}
+
+/// <summary>
+/// A <c>STACK CFI INIT</c> record. Its rule text and the text of its delta rows are stored
+/// consecutively in the byte table, separated by <c>'\n'</c> and sorted by delta address, so
+/// that the rules in force at an address are one contiguous slice.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct CfiInitRecord
+{
+    public ulong Address;
+    public uint Size;
+    public uint RulesOffset;
+    public uint RulesLength;
+    public int FirstDelta;
+    public int DeltaCount;
+
+    public readonly ulong End => Address + Size;
+}
+
+/// <summary>A <c>STACK CFI</c> delta row: its address and where its text ends in the byte table.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct CfiDeltaRecord
+{
+    public ulong Address;
+    public uint RulesEnd;
+}
+
+/// <summary>A <c>STACK WIN</c> record.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct StackWinRecord
+{
+    public ulong Address;
+    public uint Size;
+    public uint PrologueSize;
+    public uint EpilogueSize;
+    public uint ParameterSize;
+    public uint SavedRegisterSize;
+    public uint LocalSize;
+    public uint MaxStackSize;
+    public StringRef ProgramString;
+    public byte Type;
+    public byte HasProgramString;
+    public byte AllocatesBasePointer;
+    public byte Reserved;
+
+    public readonly ulong End => Address + Size;
+}

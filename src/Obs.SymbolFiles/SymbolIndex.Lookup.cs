@@ -1,0 +1,248 @@
+using System.Runtime.CompilerServices;
+using Obs.SymbolFiles.Storage;
+
+namespace Obs.SymbolFiles;
+
+public sealed partial class SymbolIndex
+{
+    /// <summary>
+    /// Looks up a module-relative address: the FUNC that covers it, with its source line and
+    /// the chain of inlined calls; else a PUBLIC by the fallback rule (see
+    /// <see cref="TryFindFunction"/>). False when neither applies.
+    /// </summary>
+    public bool TryLookup(ulong address, out SymbolLookupResult result)
+    {
+        var function = FindFunctionIndex(address);
+        if (function >= 0)
+        {
+            ref readonly var record = ref _tables.Functions.Span[function];
+            var line = FindLineIndex(record, address);
+            var depth = CountInlineDepth(record, address);
+            result = new SymbolLookupResult(this, address, new SymbolFunction(this, function, isPublic: false), line, depth);
+            GC.KeepAlive(this);
+            return true;
+        }
+
+        var publicIndex = FindPublicIndex(address);
+        if (publicIndex >= 0)
+        {
+            result = new SymbolLookupResult(this, address, new SymbolFunction(this, publicIndex, isPublic: true), -1, 0);
+            return true;
+        }
+
+        result = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Finds the function at a module-relative address: the FUNC whose range covers it; else the
+    /// nearest PUBLIC at or below it, provided no FUNC starts between that PUBLIC and the address
+    /// (rust-minidump's and Breakpad's rule). PUBLIC records at address 0 are never used, as in
+    /// Breakpad, whose resolver ignores them (they are placeholders such as Mach-O's
+    /// <c>_mh_execute_header</c> or ntdll's zero-address publics).
+    /// </summary>
+    public bool TryFindFunction(ulong address, out SymbolFunction function)
+    {
+        var index = FindFunctionIndex(address);
+        if (index >= 0)
+        {
+            function = new SymbolFunction(this, index, isPublic: false);
+            return true;
+        }
+
+        index = FindPublicIndex(address);
+        function = index >= 0 ? new SymbolFunction(this, index, isPublic: true) : default;
+        return index >= 0;
+    }
+
+    /// <summary>
+    /// The STACK CFI rules in force at an address: the covering <c>STACK CFI INIT</c> rules
+    /// followed by every <c>STACK CFI</c> row of that block at or below the address, in address
+    /// order, one per line (later rules override earlier ones for the same register).
+    /// </summary>
+    public bool TryFindCfiRules(ulong address, out CfiRules rules)
+    {
+        var inits = _tables.CfiInits.Span;
+        var index = LastAtOrBelow<CfiInitRecord, Parsing.ByRange>(inits, address);
+        if (index < 0 || address - inits[index].Address >= inits[index].Size)
+        {
+            rules = default;
+            return false;
+        }
+
+        ref readonly var init = ref inits[index];
+        var end = init.RulesOffset + init.RulesLength;
+        var deltas = _tables.CfiDeltas.Span.Slice(init.FirstDelta, init.DeltaCount);
+        var applied = 0;
+        while (applied < deltas.Length && deltas[applied].Address <= address)
+        {
+            end = deltas[applied].RulesEnd;
+            applied++;
+        }
+
+        rules = new CfiRules(this, init.Address, init.Size, new StringRef(init.RulesOffset, end - init.RulesOffset), applied);
+        GC.KeepAlive(this);
+        return true;
+    }
+
+    /// <summary>
+    /// The STACK WIN record covering an address: a FrameData (type 4) record if one covers it,
+    /// else an FPO (type 0) record, as Breakpad and rust-minidump prefer.
+    /// </summary>
+    public bool TryFindStackWin(ulong address, out StackWinFrameInfo info)
+    {
+        if (FindStackWinRecord(_tables.StackWinFrameData.Span, address, out var record) ||
+            FindStackWinRecord(_tables.StackWinFpo.Span, address, out record))
+        {
+            info = new StackWinFrameInfo(this, record);
+            return true;
+        }
+
+        info = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The size of the parameters a function at this address takes on the stack: from STACK WIN
+    /// FrameData, else FPO, else the FUNC record (rust-minidump's order).
+    /// </summary>
+    public bool TryGetParameterSize(ulong address, out uint parameterSize)
+    {
+        if (FindStackWinRecord(_tables.StackWinFrameData.Span, address, out var record) ||
+            FindStackWinRecord(_tables.StackWinFpo.Span, address, out record))
+        {
+            parameterSize = record.ParameterSize;
+            return true;
+        }
+
+        var function = FindFunctionIndex(address);
+        parameterSize = function >= 0 ? _tables.Functions.Span[function].ParameterSize : 0;
+        GC.KeepAlive(this);
+        return function >= 0;
+    }
+
+    internal int FindFunctionIndex(ulong address)
+    {
+        // Kept functions do not overlap, so only the last one starting at or below the address
+        // can cover it. The starts live in their own array: the binary search touches 8-byte
+        // keys, not 48-byte records.
+        var starts = _tables.FunctionStarts.Span;
+        var index = starts.BinarySearch(address);
+        if (index < 0)
+        {
+            index = ~index - 1;
+            if (index < 0)
+            {
+                return -1;
+            }
+        }
+
+        ref readonly var function = ref _tables.Functions.Span[index];
+        return address - function.Address < function.Size ? index : -1;
+    }
+
+    private int FindPublicIndex(ulong address)
+    {
+        var publics = _tables.Publics.Span;
+        var index = LastAtOrBelow<PublicRecord, Parsing.ByAddress>(publics, address);
+        if (index < 0 || publics[index].Address == 0)
+        {
+            return -1;
+        }
+
+        // Not when a FUNC starts between the PUBLIC and the address.
+        var starts = _tables.FunctionStarts.Span;
+        var preceding = starts.BinarySearch(address);
+        preceding = preceding >= 0 ? preceding : ~preceding - 1;
+        if (preceding >= 0 && publics[index].Address <= starts[preceding])
+        {
+            return -1;
+        }
+
+        return index;
+    }
+
+    internal int FindLineIndex(in FunctionRecord function, ulong address)
+    {
+        var lines = _tables.Lines.Span.Slice(function.FirstLine, function.LineCount);
+        var index = LastAtOrBelow<LineRecord, Parsing.ByRange>(lines, address);
+        return index >= 0 && address - lines[index].Address < lines[index].Size ? function.FirstLine + index : -1;
+    }
+
+    private int CountInlineDepth(in FunctionRecord function, ulong address)
+    {
+        var ranges = _tables.InlineRanges.Span.Slice(function.FirstInline, function.InlineCount);
+        var depth = 0;
+        while (FindInlineAtDepth(ranges, (uint)depth, address) >= 0)
+        {
+            depth++;
+        }
+
+        return depth;
+    }
+
+    /// <summary>The inline range of one depth that covers the address, as an index into the function's ranges, or -1.</summary>
+    internal static int FindInlineAtDepth(ReadOnlySpan<InlineRangeRecord> ranges, uint depth, ulong address)
+    {
+        // Ranges are sorted by (depth, address): find the last one at or below (depth, address).
+        int lo = 0, hi = ranges.Length;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            ref readonly var range = ref ranges[mid];
+            if (range.Depth < depth || (range.Depth == depth && range.Address <= address))
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        var index = lo - 1;
+        if (index < 0)
+        {
+            return -1;
+        }
+
+        ref readonly var found = ref ranges[index];
+        return found.Depth == depth && address - found.Address < found.Size ? index : -1;
+    }
+
+    private static bool FindStackWinRecord(ReadOnlySpan<StackWinRecord> records, ulong address, out StackWinRecord record)
+    {
+        var index = LastAtOrBelow<StackWinRecord, Parsing.ByAddress>(records, address);
+        if (index >= 0 && address - records[index].Address < records[index].Size)
+        {
+            record = records[index];
+            return true;
+        }
+
+        record = default;
+        return false;
+    }
+
+    /// <summary>Index of the last record whose address is at or below <paramref name="address"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LastAtOrBelow<T, TKey>(ReadOnlySpan<T> records, ulong address)
+        where T : unmanaged
+        where TKey : Parsing.ISortKey<T>
+    {
+        int lo = 0, hi = records.Length;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (TKey.Primary(records[mid]) <= address)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo - 1;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using Obs.SymbolFiles.Storage;
+
+namespace Obs.SymbolFiles;
+
+/// <summary>
+/// A parsed Breakpad symbol file: compact sorted tables of its FUNC, line, INLINE, PUBLIC,
+/// STACK CFI and STACK WIN records with lookups by module-relative address.
+/// </summary>
+/// <remarks>
+/// <para>Create one with <see cref="Parse(ReadOnlySpan{byte}, SymbolParseOptions?)"/>,
+/// <see cref="Load(string, SymbolParseOptions?)"/> or the <c>LoadAsync</c> overloads; all give
+/// the same index for the same bytes. An index is immutable and every member is thread-safe.
+/// Lookups do not allocate until a name is turned into a <see cref="string"/>.</para>
+/// <para>The records live in native memory (hundreds of megabytes for a large file) that is
+/// freed when the index is garbage-collected. Spans returned by lookups point into that memory
+/// and are valid while the index is reachable.</para>
+/// </remarks>
+public sealed partial class SymbolIndex
+{
+    private readonly SymbolTables _tables;
+    private readonly SymbolMetadata _metadata;
+    private readonly string?[] _fileNames;
+
+    internal SymbolIndex(SymbolTables tables, SymbolMetadata metadata, SymbolIndexStatistics statistics, IReadOnlyList<SymbolFileDiagnostic> diagnostics)
+    {
+        _tables = tables;
+        _metadata = metadata;
+        Statistics = statistics;
+        Diagnostics = diagnostics;
+        _fileNames = new string?[tables.Files.Table.Count];
+    }
+
+    /// <summary>The <c>MODULE</c> record, or null when the file has none.</summary>
+    public SymbolModule? Module => _metadata.Module;
+
+    /// <summary>The code id of <c>INFO CODE_ID</c>, or null.</summary>
+    public string? CodeId => _metadata.CodeId;
+
+    /// <summary>The code file of <c>INFO CODE_ID</c> (Windows files name it), or null.</summary>
+    public string? CodeFile => _metadata.CodeFile;
+
+    /// <summary>The <c>INFO GENERATOR</c> text, or null.</summary>
+    public string? Generator => _metadata.Generator;
+
+    /// <summary>The <c>INFO URL</c> text (written by symbol caches), or null.</summary>
+    public string? Url => _metadata.Url;
+
+    /// <summary>Every other <c>INFO &lt;key&gt; &lt;value&gt;</c> record, in file order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ExtraInfo => _metadata.ExtraInfo;
+
+    /// <summary>Record counts after the overlap policy, and what was repaired or skipped.</summary>
+    public SymbolIndexStatistics Statistics { get; }
+
+    /// <summary>
+    /// The first skipped lines (at most <see cref="SymbolParseOptions.MaxDiagnostics"/>), in file
+    /// order; <see cref="SymbolIndexStatistics.SkippedLines"/> counts them all.
+    /// </summary>
+    public IReadOnlyList<SymbolFileDiagnostic> Diagnostics { get; }
+
+    /// <summary>Bytes of native memory the index's tables occupy.</summary>
+    public long MemoryBytes => _tables.ByteCount;
+
+    internal SymbolTables Tables => _tables;
+
+    internal ReadOnlySpan<byte> StringBytes(StringRef value) =>
+        _tables.Strings.Span.Slice((int)value.Offset, (int)value.Length);
+
+    internal string DecodeString(StringRef value)
+    {
+        var text = Encoding.UTF8.GetString(StringBytes(value));
+        GC.KeepAlive(this);
+        return text;
+    }
+
+    /// <summary>The path of a FILE id, or null when no FILE record has that id.</summary>
+    internal string? GetFileName(uint fileId)
+    {
+        var index = _tables.Files.Find(fileId);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        // File names repeat across lookups; decode each once. A race only decodes twice.
+        return _fileNames[index] ??= DecodeString(_tables.Files.Table.Span[index].Name);
+    }
+
+    internal ReadOnlySpan<byte> GetFileNameUtf8(uint fileId)
+    {
+        var index = _tables.Files.Find(fileId);
+        return index < 0 ? default : StringBytes(_tables.Files.Table.Span[index].Name);
+    }
+
+    internal StringRef GetOriginName(uint originId)
+    {
+        var index = _tables.Origins.Find(originId);
+        return index < 0 ? default : _tables.Origins.Table.Span[index].Name;
+    }
+}

@@ -1,0 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Obs.SymbolFiles;
+
+/// <summary>Throw sites kept out of hot methods so that those stay small enough to inline.</summary>
+internal static class ThrowHelper
+{
+    [DoesNotReturn]
+    public static void ThrowTooLarge() =>
+        throw new SymbolFileException("symbol file too large: a table of the index would exceed 2 GiB or 2^31 records");
+
+    [DoesNotReturn]
+    public static void ThrowArgumentOutOfRange(string paramName) =>
+        throw new ArgumentOutOfRangeException(paramName);
+}
