@@ -56,6 +56,17 @@ public sealed partial class SymbolIndex
     }
 
     /// <summary>
+    /// The PUBLIC record nearest at or below an address, whatever FUNC records say (the raw
+    /// query behind the fallback rule of <see cref="TryFindFunction"/>).
+    /// </summary>
+    public bool TryFindNearestPublic(ulong address, out SymbolFunction publicSymbol)
+    {
+        var index = LastAtOrBelow<PublicRecord, Parsing.ByAddress>(_tables.Publics.Span, address);
+        publicSymbol = index >= 0 ? new SymbolFunction(this, index, isPublic: true) : default;
+        return index >= 0;
+    }
+
+    /// <summary>
     /// The STACK CFI rules in force at an address: the covering <c>STACK CFI INIT</c> rules
     /// followed by every <c>STACK CFI</c> row of that block at or below the address, in address
     /// order, one per line (later rules override earlier ones for the same register).

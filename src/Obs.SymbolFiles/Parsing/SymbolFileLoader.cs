@@ -12,7 +12,7 @@ namespace Obs.SymbolFiles.Parsing;
 internal static class SymbolFileLoader
 {
     /// <summary>Below this size a file is parsed on one thread: splitting would cost more than it saves.</summary>
-    private const long ParallelThreshold = 4L << 20;
+    private const long ParallelThreshold = 1L << 20;
 
     /// <summary>Chunks per thread: more chunks than threads balance record mixes that differ along the file.</summary>
     private const int ChunksPerThread = 4;
