@@ -303,7 +303,10 @@ internal static class SymbolIndexAssembler
         AppendRebased(ref target.StackWin, ref source.StackWin);
         foreach (ref var record in target.StackWin.Span[winStart..])
         {
-            record.ProgramString = Rebase(record.ProgramString, stringBase);
+            if (record.HasProgramString != 0)
+            {
+                record.ProgramString = Rebase(record.ProgramString, stringBase);
+            }
         }
     }
 
