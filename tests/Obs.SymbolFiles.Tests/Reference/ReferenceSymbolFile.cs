@@ -89,41 +89,41 @@ internal sealed class ReferenceSymbolFile
 
                     break;
                 case "FUNC":
-                {
-                    cfi = null;
-                    var m = words[1] == "m" ? 1 : 0;
-                    function = new RefFunction(Hex(words[1 + m]), (uint)Hex(words[2 + m]), (uint)Hex(words[3 + m]), Tail(line, 4 + m), m == 1);
-                    functions.Add(function);
-                    break;
-                }
-
-                case "PUBLIC":
-                {
-                    function = null;
-                    cfi = null;
-                    var m = words[1] == "m" ? 1 : 0;
-                    publics.Add(new RefPublic(Hex(words[1 + m]), (uint)Hex(words[2 + m]), Tail(line, 3 + m), m == 1));
-                    break;
-                }
-
-                case "INLINE":
-                {
-                    var fields = words.Length - 1;
-                    var old = fields % 2 == 1;
-                    anyOldInline |= old;
-                    anyNewInline |= !old;
-                    var depth = Dec(words[1]);
-                    var callLine = Dec(words[2]);
-                    uint? callFile = old ? null : Dec(words[3]);
-                    var origin = Dec(words[old ? 3 : 4]);
-                    for (var i = old ? 4 : 5; i < words.Length; i += 2)
                     {
-                        function!.Inlines.Add(new RefInline(depth, callLine, callFile, origin, Hex(words[i]), (uint)Hex(words[i + 1])));
+                        cfi = null;
+                        var m = words[1] == "m" ? 1 : 0;
+                        function = new RefFunction(Hex(words[1 + m]), (uint)Hex(words[2 + m]), (uint)Hex(words[3 + m]), Tail(line, 4 + m), m == 1);
+                        functions.Add(function);
+                        break;
                     }
 
-                    function!.InlineRecords++;
-                    break;
-                }
+                case "PUBLIC":
+                    {
+                        function = null;
+                        cfi = null;
+                        var m = words[1] == "m" ? 1 : 0;
+                        publics.Add(new RefPublic(Hex(words[1 + m]), (uint)Hex(words[2 + m]), Tail(line, 3 + m), m == 1));
+                        break;
+                    }
+
+                case "INLINE":
+                    {
+                        var fields = words.Length - 1;
+                        var old = fields % 2 == 1;
+                        anyOldInline |= old;
+                        anyNewInline |= !old;
+                        var depth = Dec(words[1]);
+                        var callLine = Dec(words[2]);
+                        uint? callFile = old ? null : Dec(words[3]);
+                        var origin = Dec(words[old ? 3 : 4]);
+                        for (var i = old ? 4 : 5; i < words.Length; i += 2)
+                        {
+                            function!.Inlines.Add(new RefInline(depth, callLine, callFile, origin, Hex(words[i]), (uint)Hex(words[i + 1])));
+                        }
+
+                        function!.InlineRecords++;
+                        break;
+                    }
 
                 case "STACK" when words[1] == "CFI" && words[2] == "INIT":
                     function = null;
@@ -134,17 +134,17 @@ internal sealed class ReferenceSymbolFile
                     cfi!.Rows.Add((Hex(words[2]), Tail(line, 3)));
                     break;
                 case "STACK" when words[1] == "WIN":
-                {
-                    function = null;
-                    cfi = null;
-                    var hasProgram = Hex(words[11]) != 0;
-                    wins.Add(new RefStackWin(
-                        (int)Hex(words[2]), Hex(words[3]), (uint)Hex(words[4]), (uint)Hex(words[5]), (uint)Hex(words[6]),
-                        (uint)Hex(words[7]), (uint)Hex(words[8]), (uint)Hex(words[9]), (uint)Hex(words[10]),
-                        hasProgram ? Tail(line, 12) : null,
-                        !hasProgram && Hex(words[12]) != 0));
-                    break;
-                }
+                    {
+                        function = null;
+                        cfi = null;
+                        var hasProgram = Hex(words[11]) != 0;
+                        wins.Add(new RefStackWin(
+                            (int)Hex(words[2]), Hex(words[3]), (uint)Hex(words[4]), (uint)Hex(words[5]), (uint)Hex(words[6]),
+                            (uint)Hex(words[7]), (uint)Hex(words[8]), (uint)Hex(words[9]), (uint)Hex(words[10]),
+                            hasProgram ? Tail(line, 12) : null,
+                            !hasProgram && Hex(words[12]) != 0));
+                        break;
+                    }
 
                 default:
                     function!.Lines.Add(new RefLine(Hex(words[0]), (uint)Hex(words[1]), Dec(words[2]), Dec(words[3])));
