@@ -82,7 +82,7 @@ public sealed partial class SymbolIndex
         }
 
         ref readonly var init = ref inits[index];
-        var end = init.RulesOffset + init.RulesLength;
+        var end = init.Rules.Offset + init.Rules.Length;
         var deltas = _tables.CfiDeltas.Span.Slice(init.FirstDelta, init.DeltaCount);
         var applied = 0;
         while (applied < deltas.Length && deltas[applied].Address <= address)
@@ -91,7 +91,7 @@ public sealed partial class SymbolIndex
             applied++;
         }
 
-        rules = new CfiRules(this, init.Address, init.Size, new StringRef(init.RulesOffset, end - init.RulesOffset), applied);
+        rules = new CfiRules(this, init.Address, init.Size, init.Rules.WithOffsetAndLength(init.Rules.Offset, end - init.Rules.Offset), applied);
         GC.KeepAlive(this);
         return true;
     }
@@ -173,16 +173,17 @@ public sealed partial class SymbolIndex
         return index;
     }
 
+    /// <summary>The line record covering the address, as an index into the function's lines, or -1.</summary>
     internal int FindLineIndex(in FunctionRecord function, ulong address)
     {
-        var lines = _tables.Lines.Span.Slice(function.FirstLine, function.LineCount);
+        var lines = _tables.LinesOf(function);
         var index = LastAtOrBelow<LineRecord, Parsing.ByRange>(lines, address);
-        return index >= 0 && address - lines[index].Address < lines[index].Size ? function.FirstLine + index : -1;
+        return index >= 0 && address - lines[index].Address < lines[index].Size ? index : -1;
     }
 
     private int CountInlineDepth(in FunctionRecord function, ulong address)
     {
-        var ranges = _tables.InlineRanges.Span.Slice(function.FirstInline, function.InlineCount);
+        var ranges = _tables.InlinesOf(function);
         var depth = 0;
         while (FindInlineAtDepth(ranges, (uint)depth, address) >= 0)
         {

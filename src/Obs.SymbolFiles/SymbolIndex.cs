@@ -63,8 +63,7 @@ public sealed partial class SymbolIndex
 
     internal SymbolTables Tables => _tables;
 
-    internal ReadOnlySpan<byte> StringBytes(StringRef value) =>
-        _tables.Strings.Span.Slice((int)value.Offset, (int)value.Length);
+    internal ReadOnlySpan<byte> StringBytes(StringRef value) => _tables.Bytes(value);
 
     internal string DecodeString(StringRef value)
     {

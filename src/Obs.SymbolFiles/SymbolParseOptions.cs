@@ -24,9 +24,13 @@ public sealed record SymbolParseOptions
         init
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 64);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxLineLengthLimit);
             field = value;
         }
     } = 160 * 1024;
+
+    /// <summary>The largest <see cref="MaxLineLength"/> allowed: 16 MiB − 1.</summary>
+    public const int MaxLineLengthLimit = Storage.StringRef.MaxLength;
 
     /// <summary>
     /// How many threads may parse one file given as a path or a span; 0 (the default) means one
@@ -52,6 +56,9 @@ public sealed record SymbolParseOptions
             field = value;
         }
     } = 100;
+
+    /// <summary>Inputs smaller than this are parsed as one chunk (tests lower it to exercise chunk joins on small files).</summary>
+    internal long ParallelThreshold { get; init; } = 1L << 20;
 
     internal int EffectiveParallelism => MaxDegreeOfParallelism == 0 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
 }

@@ -45,6 +45,26 @@ public sealed class InputEquivalenceTests
         IndexAssert.SameTables(fromFile, await LoadFromPipe(bytes, [8191, 3, 100_000, 1]));
     }
 
+    [Theory]
+    [MemberData(nameof(SymFixtures.All), MemberType = typeof(SymFixtures))]
+    public void Many_small_chunks_join_into_the_same_tables(string path)
+    {
+        // Up to 64 chunks of a few hundred bytes: boundaries fall inside FUNC blocks, STACK CFI
+        // blocks and lines, and whole chunks continue one block.
+        var bytes = TestFixtures.Bytes(path);
+        var single = SymbolIndex.Parse(bytes, new SymbolParseOptions { MaxDegreeOfParallelism = 1 });
+
+        foreach (var threshold in new long[] { 64, 700, 4096 })
+        {
+            var chunked = SymbolIndex.Parse(bytes, new SymbolParseOptions { MaxDegreeOfParallelism = 16, ParallelThreshold = threshold });
+            IndexAssert.SameTables(single, chunked);
+        }
+
+        var strictSingle = Record.Exception(() => SymbolIndex.Parse(bytes, new SymbolParseOptions { MaxDegreeOfParallelism = 1, Strict = true }));
+        var strictChunked = Record.Exception(() => SymbolIndex.Parse(bytes, new SymbolParseOptions { MaxDegreeOfParallelism = 16, ParallelThreshold = 64, Strict = true }));
+        Assert.Equal(strictSingle?.Message, strictChunked?.Message);
+    }
+
     [Fact]
     public void Crlf_and_lf_copies_give_the_same_tables()
     {

@@ -38,7 +38,7 @@ public readonly struct SymbolLookupResult
     public int InlineFrameCount { get; }
 
     /// <summary>Start of the line record covering the address, or null.</summary>
-    public ulong? LineAddress => _line >= 0 ? Index.Tables.Lines.Span[_line].Address : null;
+    public ulong? LineAddress => _line >= 0 ? LineRecord.Address : null;
 
     /// <summary>
     /// The source line of the outer function at this address: the call site of the outermost
@@ -52,20 +52,15 @@ public readonly struct SymbolLookupResult
 
     private SymbolIndex Index => _index ?? throw new InvalidOperationException("The lookup result is empty (default).");
 
-    private uint? LineRecordLine => _line >= 0 ? NonZero(Index.Tables.Lines.Span[_line].Line) : null;
+    private ref readonly LineRecord LineRecord => ref Index.Tables.LinesOf(Function.Record)[_line];
 
-    private uint? LineRecordFile => _line >= 0 ? Index.Tables.Lines.Span[_line].File : null;
+    private uint? LineRecordLine => _line >= 0 ? NonZero(LineRecord.Line) : null;
+
+    private uint? LineRecordFile => _line >= 0 ? LineRecord.File : null;
 
     private uint? FileId => InlineFrameCount > 0 ? CallFile(OutermostRange) : LineRecordFile;
 
-    private ReadOnlySpan<InlineRangeRecord> Ranges
-    {
-        get
-        {
-            ref readonly var function = ref Function.Record;
-            return Index.Tables.InlineRanges.Span.Slice(function.FirstInline, function.InlineCount);
-        }
-    }
+    private ReadOnlySpan<InlineRangeRecord> Ranges => Index.Tables.InlinesOf(Function.Record);
 
     private ref readonly InlineRangeRecord OutermostRange => ref RangeAtDepth(0);
 

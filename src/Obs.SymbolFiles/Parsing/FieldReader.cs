@@ -41,6 +41,7 @@ internal ref struct FieldReader
     }
 
     /// <summary>Reads an unsigned decimal that fits 32 bits (at most 10 digits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadDecimal32(out uint value)
     {
         var line = _line;
@@ -77,6 +78,7 @@ internal ref struct FieldReader
     }
 
     /// <summary>Reads a field that must equal <paramref name="token"/>, e.g. the <c>m</c> flag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadToken(ReadOnlySpan<byte> token)
     {
         var rest = _line[_position..];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Obs.SymbolFiles.Parsing;
 
 /// <summary>
@@ -34,6 +36,7 @@ internal sealed class LineFeeder
     public bool Stopped { get; private set; }
 
     /// <summary>Parses the complete lines in <paramref name="data"/> and keeps an incomplete last line for later.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Feed(ReadOnlySpan<byte> data)
     {
         if (Stopped || data.IsEmpty)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Obs.SymbolFiles.Parsing;
 
@@ -18,6 +19,7 @@ internal interface ISortKey<T>
 /// </summary>
 internal static class StableSort
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsSorted<T, TKey>(ReadOnlySpan<T> records)
         where T : unmanaged
         where TKey : ISortKey<T>
@@ -34,6 +36,7 @@ internal static class StableSort
     }
 
     /// <summary>Sorts <paramref name="records"/> in place, stably.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sort<T, TKey>(Span<T> records)
         where T : unmanaged
         where TKey : ISortKey<T>
@@ -62,6 +65,7 @@ internal static class StableSort
     }
 
     /// <summary>Writes into <paramref name="order"/> the indices of <paramref name="records"/> in stable sorted order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SortedOrder<T, TKey>(ReadOnlySpan<T> records, Span<int> order)
         where T : unmanaged
         where TKey : ISortKey<T>
@@ -87,6 +91,7 @@ internal static class StableSort
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Compare<T, TKey>(in T a, in T b)
         where T : unmanaged
         where TKey : ISortKey<T>

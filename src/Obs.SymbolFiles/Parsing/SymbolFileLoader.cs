@@ -11,13 +11,13 @@ namespace Obs.SymbolFiles.Parsing;
 /// </summary>
 internal static class SymbolFileLoader
 {
-    /// <summary>Below this size a file is parsed on one thread: splitting would cost more than it saves.</summary>
-    private const long ParallelThreshold = 1L << 20;
-
     /// <summary>Chunks per thread: more chunks than threads balance record mixes that differ along the file.</summary>
     private const int ChunksPerThread = 4;
 
     private const int ReadBlockSize = 1 << 20;
+
+    /// <summary>Segments are numbered in 8 bits; chunks plus the assembler's fix-up segments stay below 256.</summary>
+    private const int MaxChunks = 64;
 
     public static unsafe SymbolIndex ParseSpan(ReadOnlySpan<byte> data, SymbolParseOptions options)
     {
@@ -150,7 +150,7 @@ internal static class SymbolFileLoader
         var chunks = new List<SymbolTableBuilder>(count);
         for (var k = 0; k < count; k++)
         {
-            chunks.Add(new SymbolTableBuilder(options, isFirstChunk: k == 0));
+            chunks.Add(new SymbolTableBuilder(options, segment: k));
         }
 
         return chunks;
@@ -191,12 +191,13 @@ internal static class SymbolFileLoader
     private static int ChunkCount(long length, SymbolParseOptions options)
     {
         var threads = options.EffectiveParallelism;
-        if (threads <= 1 || length < ParallelThreshold)
+        // Below the threshold (1 MiB by default) splitting costs more than it saves.
+        if (threads <= 1 || length < options.ParallelThreshold)
         {
             return 1;
         }
 
-        return (int)Math.Min(threads * ChunksPerThread, Math.Max(1, length / (ParallelThreshold / 2)));
+        return (int)Math.Min(Math.Min(threads * ChunksPerThread, MaxChunks), Math.Max(1, length / Math.Max(1, options.ParallelThreshold / 2)));
     }
 
     /// <summary>Chunk start offsets, each right after a newline, plus the length at the end.</summary>

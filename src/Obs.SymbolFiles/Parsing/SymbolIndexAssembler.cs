@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Obs.SymbolFiles.Storage;
 
 namespace Obs.SymbolFiles.Parsing;
@@ -37,6 +38,7 @@ internal static class SymbolIndexAssembler
     private static SymbolIndex AssembleCore(List<SymbolTableBuilder> chunks, SymbolParseOptions options, long totalBytes)
     {
         var first = chunks[0];
+        using var segments = new Segments(chunks);
         var counters = new Counters();
         var diagnostics = new List<SymbolFileDiagnostic>();
         long linesBefore = 0;
@@ -46,24 +48,24 @@ internal static class SymbolIndexAssembler
         for (var k = 0; k < chunks.Count; k++)
         {
             var chunk = chunks[k];
-
             if (k > 0)
             {
                 ResolveContinuation(chunk, openFunction >= 0, openCfi >= 0, options, linesBefore, diagnostics, ref counters);
+                var deltaBase = first.CfiDeltas.Count;
+                AppendSmallTables(first, chunk);
                 if (openFunction >= 0 && chunk.ContinuationLines + chunk.ContinuationInlineRanges + chunk.InlineRecordsInContinuation > 0)
                 {
-                    ref var function = ref first.Functions[openFunction];
-                    function.LineCount += chunk.ContinuationLines;
-                    function.InlineCount += chunk.ContinuationInlineRanges;
-                    function.InlineRecordCount += chunk.InlineRecordsInContinuation;
+                    segments.AttachFunctionContinuation(ref first.Functions[openFunction], k, chunk);
                 }
 
-                if (openCfi >= 0)
+                if (openCfi >= 0 && chunk.ContinuationCfiRows > 0)
                 {
-                    first.CfiInits[openCfi].DeltaCount += chunk.ContinuationCfiRows;
+                    // The open block's rows are the last ones before this chunk's, which begin with its continuation rows.
+                    ref var init = ref first.CfiInits[openCfi];
+                    var deltas = first.CfiDeltas.Span;
+                    segments.AttachCfiContinuation(ref init, deltas.Slice(init.FirstDelta, init.DeltaCount), deltas.Slice(deltaBase, chunk.ContinuationCfiRows), k);
+                    init.DeltaCount += chunk.ContinuationCfiRows;
                 }
-
-                Append(first, chunk);
             }
 
             if (chunk.StrictFailure is { } failure)
@@ -113,10 +115,19 @@ internal static class SymbolIndexAssembler
 
         var files = BuildIdTable<FileRecord, ById>(ref first.Files);
         var origins = BuildOrigins(ref first.Origins, originsUseOldSyntax);
-        var functions = BuildFunctions(first, origins, ref counters);
+        var functions = BuildFunctions(ref first.Functions, segments, origins, ref counters);
         var publics = BuildPublics(ref first.Publics);
-        var (cfiInits, cfiDeltas) = BuildCfi(first, ref counters);
+        var (cfiInits, cfiDeltas) = BuildCfi(first, segments, ref counters);
         var (frameData, fpo) = BuildStackWin(ref first.StackWin, ref counters);
+        var (lineSegments, inlineSegments, stringSegments) = segments.Detach();
+
+        var lineRecords = 0;
+        var inlineRanges = 0;
+        for (var i = 0; i < lineSegments.Length; i++)
+        {
+            lineRecords += lineSegments[i].Count;
+            inlineRanges += inlineSegments[i].Count;
+        }
 
         var statistics = new SymbolIndexStatistics
         {
@@ -125,9 +136,9 @@ internal static class SymbolIndexAssembler
             Files = files.Table.Count,
             InlineOrigins = origins.Table.Count,
             Functions = functions.Count,
-            LineRecords = first.Lines.Count,
+            LineRecords = lineRecords,
             InlineRecords = counters.InlineRecords,
-            InlineRanges = first.InlineRanges.Count,
+            InlineRanges = inlineRanges,
             Publics = publics.Count,
             CfiInit = cfiInits.Count,
             CfiRows = cfiDeltas.Count,
@@ -144,24 +155,18 @@ internal static class SymbolIndexAssembler
         var tables = new SymbolTables(
             functions,
             BuildStarts(functions),
-            first.Lines.Detach(),
-            first.InlineRanges.Detach(),
+            lineSegments,
+            inlineSegments,
+            stringSegments,
             publics,
             files,
             origins,
             cfiInits,
             cfiDeltas,
             frameData,
-            fpo,
-            first.Strings.Detach());
+            fpo);
 
-        var metadata = new SymbolMetadata(
-            first.Module,
-            first.CodeId,
-            first.CodeFile,
-            first.Generator,
-            LastUrl(chunks),
-            CollectExtraInfo(chunks));
+        var metadata = CollectMetadata(chunks);
 
         return new SymbolIndex(tables, metadata, statistics, diagnostics);
     }
@@ -211,15 +216,22 @@ internal static class SymbolIndexAssembler
         }
     }
 
-    private static string? LastUrl(List<SymbolTableBuilder> chunks)
+    /// <summary>MODULE can only be in the first chunk; of repeated INFO records the last wins, whichever chunk it is in.</summary>
+    private static SymbolMetadata CollectMetadata(List<SymbolTableBuilder> chunks)
     {
-        string? url = null;
+        string? codeId = null, codeFile = null, generator = null, url = null;
         foreach (var chunk in chunks)
         {
+            if (chunk.CodeId is not null)
+            {
+                (codeId, codeFile) = (chunk.CodeId, chunk.CodeFile);
+            }
+
+            generator = chunk.Generator ?? generator;
             url = chunk.Url ?? url;
         }
 
-        return url;
+        return new SymbolMetadata(chunks[0].Module, codeId, codeFile, generator, url, CollectExtraInfo(chunks));
     }
 
     private static List<KeyValuePair<string, string>> CollectExtraInfo(List<SymbolTableBuilder> chunks)
@@ -236,83 +248,32 @@ internal static class SymbolIndexAssembler
         return all;
     }
 
-    /// <summary>Appends a later chunk's tables to the first chunk's, rebasing indices and string offsets.</summary>
-    private static void Append(SymbolTableBuilder target, SymbolTableBuilder source)
+    /// <summary>
+    /// Appends a later chunk's small tables to the first chunk's. Records keep pointing at their
+    /// own chunk's segments (line records, inline ranges and strings are never copied); only CFI
+    /// row indices, which go into one joined table, are rebased.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AppendSmallTables(SymbolTableBuilder target, SymbolTableBuilder source)
     {
-        var stringBase = (uint)target.Strings.Count;
-        if ((long)target.Strings.Count + source.Strings.Count > int.MaxValue)
-        {
-            ThrowHelper.ThrowTooLarge();
-        }
-
-        var lineBase = target.Lines.Count;
-        var inlineBase = target.InlineRanges.Count;
         var deltaBase = target.CfiDeltas.Count;
-
-        AppendRebased(ref target.Strings, ref source.Strings);
-
-        var functionStart = target.Functions.Count;
-        AppendRebased(ref target.Functions, ref source.Functions);
-        foreach (ref var function in target.Functions.Span[functionStart..])
-        {
-            function.FirstLine += lineBase;
-            function.FirstInline += inlineBase;
-            function.Name = Rebase(function.Name, stringBase);
-        }
-
-        AppendRebased(ref target.Lines, ref source.Lines);
-        AppendRebased(ref target.InlineRanges, ref source.InlineRanges);
-
-        var publicStart = target.Publics.Count;
-        AppendRebased(ref target.Publics, ref source.Publics);
-        foreach (ref var record in target.Publics.Span[publicStart..])
-        {
-            record.Name = Rebase(record.Name, stringBase);
-        }
-
-        var fileStart = target.Files.Count;
-        AppendRebased(ref target.Files, ref source.Files);
-        foreach (ref var record in target.Files.Span[fileStart..])
-        {
-            record.Name = Rebase(record.Name, stringBase);
-        }
-
-        var originStart = target.Origins.Count;
-        AppendRebased(ref target.Origins, ref source.Origins);
-        foreach (ref var record in target.Origins.Span[originStart..])
-        {
-            record.Name = Rebase(record.Name, stringBase);
-        }
+        AppendAndFree(ref target.Functions, ref source.Functions);
+        AppendAndFree(ref target.Publics, ref source.Publics);
+        AppendAndFree(ref target.Files, ref source.Files);
+        AppendAndFree(ref target.Origins, ref source.Origins);
+        AppendAndFree(ref target.StackWin, ref source.StackWin);
 
         var cfiStart = target.CfiInits.Count;
-        AppendRebased(ref target.CfiInits, ref source.CfiInits);
+        AppendAndFree(ref target.CfiInits, ref source.CfiInits);
         foreach (ref var record in target.CfiInits.Span[cfiStart..])
         {
-            record.RulesOffset += stringBase;
             record.FirstDelta += deltaBase;
         }
 
-        var deltaStart = target.CfiDeltas.Count;
-        AppendRebased(ref target.CfiDeltas, ref source.CfiDeltas);
-        foreach (ref var record in target.CfiDeltas.Span[deltaStart..])
-        {
-            record.RulesEnd += stringBase;
-        }
-
-        var winStart = target.StackWin.Count;
-        AppendRebased(ref target.StackWin, ref source.StackWin);
-        foreach (ref var record in target.StackWin.Span[winStart..])
-        {
-            if (record.HasProgramString != 0)
-            {
-                record.ProgramString = Rebase(record.ProgramString, stringBase);
-            }
-        }
+        AppendAndFree(ref target.CfiDeltas, ref source.CfiDeltas);
     }
 
-    private static StringRef Rebase(StringRef value, uint stringBase) => value with { Offset = value.Offset + stringBase };
-
-    private static void AppendRebased<T>(ref NativeBuffer<T> target, ref NativeBuffer<T> source)
+    private static void AppendAndFree<T>(ref NativeBuffer<T> target, ref NativeBuffer<T> source)
         where T : unmanaged
     {
         if ((long)target.Count + source.Count > Array.MaxLength)
@@ -325,6 +286,7 @@ internal static class SymbolIndexAssembler
     }
 
     /// <summary>Sorts FILE-like records by id; of several records with one id, the last in the file wins.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static IdTable<T> BuildIdTable<T, TKey>(ref NativeBuffer<T> records)
         where T : unmanaged, IIdentified
         where TKey : ISortKey<T>
@@ -361,7 +323,7 @@ internal static class SymbolIndexAssembler
         {
             if (oldSyntax && origin.OldNameSkip > 0)
             {
-                origin.Name = new StringRef(origin.Name.Offset + origin.OldNameSkip, origin.Name.Length - origin.OldNameSkip);
+                origin.Name = origin.Name.WithOffsetAndLength(origin.Name.Offset + origin.OldNameSkip, origin.Name.Length - origin.OldNameSkip);
             }
             else
             {
@@ -374,9 +336,10 @@ internal static class SymbolIndexAssembler
         return BuildIdTable<OriginRecord, ById>(ref records);
     }
 
-    private static NativeTable<FunctionRecord> BuildFunctions(SymbolTableBuilder tables, IdTable<OriginRecord> origins, ref Counters counters)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static NativeTable<FunctionRecord> BuildFunctions(ref NativeBuffer<FunctionRecord> table, Segments segments, IdTable<OriginRecord> origins, ref Counters counters)
     {
-        var functions = tables.Functions.Span;
+        var functions = table.Span;
         var order = SortedOrder<FunctionRecord, ByRange>(functions);
         var keep = new bool[functions.Length];
         var hasLast = false;
@@ -400,12 +363,10 @@ internal static class SymbolIndexAssembler
             }
         }
 
-        // Compact the line and inline tables in file order, where each function's slice comes
-        // after the previous function's, so every move is to a lower index.
-        var lines = tables.Lines.Span;
-        var inlines = tables.InlineRanges.Span;
-        var lineWrite = 0;
-        var inlineWrite = 0;
+        // Compact each segment's lines and inline ranges in file order, where each function's
+        // slice comes after the previous function's, so every move is to a lower index.
+        var lineWrite = new int[segments.Count];
+        var inlineWrite = new int[segments.Count];
         for (var i = 0; i < functions.Length; i++)
         {
             if (!keep[i])
@@ -414,25 +375,28 @@ internal static class SymbolIndexAssembler
             }
 
             ref var function = ref functions[i];
+            var segment = function.Segment;
+            var lines = segments.Lines(segment);
             var keptLines = NormalizeLines(lines.Slice(function.FirstLine, function.LineCount), ref counters);
-            lines.Slice(function.FirstLine, keptLines).CopyTo(lines[lineWrite..]);
-            function.FirstLine = lineWrite;
+            lines.Slice(function.FirstLine, keptLines).CopyTo(lines[lineWrite[segment]..]);
+            function.FirstLine = lineWrite[segment];
             function.LineCount = keptLines;
-            lineWrite += keptLines;
+            lineWrite[segment] += keptLines;
 
+            var inlines = segments.Inlines(segment);
             var ranges = inlines.Slice(function.FirstInline, function.InlineCount);
-            StableSort.Sort<InlineRangeRecord, ByDepthThenAddress>(ranges);
+            InlineRangeSort.Sort(ranges);
             ResolveOldSyntaxCallFiles(ranges, origins);
-            ranges.CopyTo(inlines[inlineWrite..]);
-            function.FirstInline = inlineWrite;
-            inlineWrite += function.InlineCount;
+            ranges.CopyTo(inlines[inlineWrite[segment]..]);
+            function.FirstInline = inlineWrite[segment];
+            inlineWrite[segment] += function.InlineCount;
             counters.InlineRecords += function.InlineRecordCount;
         }
 
-        tables.Lines.Truncate(lineWrite);
-        tables.InlineRanges.Truncate(inlineWrite);
+        segments.Truncate(lineWrite, inlineWrite);
 
         var sorted = new NativeBuffer<FunctionRecord>();
+        sorted.EnsureCapacity(functions.Length);
         foreach (var index in order)
         {
             if (keep[index])
@@ -441,7 +405,7 @@ internal static class SymbolIndexAssembler
             }
         }
 
-        tables.Functions.Dispose();
+        table.Dispose();
         return sorted.Detach();
     }
 
@@ -466,6 +430,7 @@ internal static class SymbolIndexAssembler
     }
 
     /// <summary>Sorts, then drops zero-size and overlapping line records; returns how many are left at the front.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NormalizeLines(Span<LineRecord> lines, ref Counters counters)
     {
         StableSort.Sort<LineRecord, ByRange>(lines);
@@ -493,6 +458,7 @@ internal static class SymbolIndexAssembler
         return write;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ResolveOldSyntaxCallFiles(Span<InlineRangeRecord> ranges, IdTable<OriginRecord> origins)
     {
         foreach (ref var range in ranges)
@@ -511,11 +477,11 @@ internal static class SymbolIndexAssembler
         return publics.Detach();
     }
 
-    private static (NativeTable<CfiInitRecord> Inits, NativeTable<CfiDeltaRecord> Deltas) BuildCfi(SymbolTableBuilder tables, ref Counters counters)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (NativeTable<CfiInitRecord> Inits, NativeTable<CfiDeltaRecord> Deltas) BuildCfi(SymbolTableBuilder tables, Segments segments, ref Counters counters)
     {
         var inits = tables.CfiInits.Span;
         var deltas = tables.CfiDeltas.Span;
-        var strings = tables.Strings.Span;
         var order = SortedOrder<CfiInitRecord, ByRange>(inits);
         var keep = new bool[inits.Length];
         var hasLast = false;
@@ -551,7 +517,7 @@ internal static class SymbolIndexAssembler
             var rows = deltas.Slice(init.FirstDelta, init.DeltaCount);
             if (!StableSort.IsSorted<CfiDeltaRecord, ByAddress>(rows))
             {
-                SortDeltaRows(init, rows, strings);
+                SortDeltaRows(init, rows, segments.Strings(init.Rules.Segment));
             }
 
             rows.CopyTo(deltas[deltaWrite..]);
@@ -579,7 +545,7 @@ internal static class SymbolIndexAssembler
     /// </summary>
     private static void SortDeltaRows(in CfiInitRecord init, Span<CfiDeltaRecord> rows, Span<byte> strings)
     {
-        var textStart = (int)(init.RulesOffset + init.RulesLength);
+        var textStart = (int)(init.Rules.Offset + init.Rules.Length);
         var textEnd = (int)rows[^1].RulesEnd;
         var original = strings[textStart..textEnd].ToArray();
         var starts = new int[rows.Length];

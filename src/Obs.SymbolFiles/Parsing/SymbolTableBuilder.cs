@@ -27,6 +27,7 @@ internal sealed class SymbolTableBuilder : IDisposable
 
     private readonly SymbolParseOptions _options;
     private readonly bool _isFirstChunk;
+    private readonly int _segment;
     private bool _sawRecord;
     private int _currentFunction;
     private int _currentCfi;
@@ -44,12 +45,15 @@ internal sealed class SymbolTableBuilder : IDisposable
     /// <summary>Names, CFI rules and STACK WIN programs, as UTF-8.</summary>
     public NativeBuffer<byte> Strings;
 
-    public SymbolTableBuilder(SymbolParseOptions options, bool isFirstChunk)
+    /// <param name="options">Parse options.</param>
+    /// <param name="segment">The chunk's index: the segment its lines, inline ranges and strings become.</param>
+    public SymbolTableBuilder(SymbolParseOptions options, int segment)
     {
         _options = options;
-        _isFirstChunk = isFirstChunk;
-        _currentFunction = isFirstChunk ? NoBlock : ContinuationBlock;
-        _currentCfi = isFirstChunk ? NoBlock : ContinuationBlock;
+        _segment = segment;
+        _isFirstChunk = segment == 0;
+        _currentFunction = _isFirstChunk ? NoBlock : ContinuationBlock;
+        _currentCfi = _isFirstChunk ? NoBlock : ContinuationBlock;
     }
 
     public SymbolModule? Module { get; private set; }
@@ -106,6 +110,7 @@ internal sealed class SymbolTableBuilder : IDisposable
     /// Parses one line (without its <c>'\n'</c>; trailing <c>'\r'</c>s are ignored). Returns false
     /// when parsing must stop: a bad line in strict mode.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Accept(ReadOnlySpan<byte> line, long byteOffset)
     {
         if (line.Length > _options.MaxLineLength)
@@ -281,6 +286,7 @@ internal sealed class SymbolTableBuilder : IDisposable
 
     private void EndFunctionBlock() => _currentFunction = NoBlock;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SymbolFileDiagnosticKind? ParseFunction(ReadOnlySpan<byte> line)
     {
         EndFunctionBlock();
@@ -304,11 +310,13 @@ internal sealed class SymbolTableBuilder : IDisposable
             FirstLine = Lines.Count,
             FirstInline = InlineRanges.Count,
             Flags = flags,
+            Segment = _segment,
         });
         _currentFunction = Functions.Count - 1;
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SymbolFileDiagnosticKind? ParseLineRecord(ReadOnlySpan<byte> line, long byteOffset)
     {
         _currentCfi = NoBlock;
@@ -341,6 +349,7 @@ internal sealed class SymbolTableBuilder : IDisposable
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SymbolFileDiagnosticKind? ParseInline(ReadOnlySpan<byte> line, long byteOffset)
     {
         _currentCfi = NoBlock;
@@ -423,6 +432,7 @@ internal sealed class SymbolTableBuilder : IDisposable
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SymbolFileDiagnosticKind? ParseInlineOrigin(ReadOnlySpan<byte> line)
     {
         // INLINE_ORIGIN may appear inside a FUNC block: it does not end it.
@@ -446,6 +456,7 @@ internal sealed class SymbolTableBuilder : IDisposable
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SymbolFileDiagnosticKind? ParseFile(ReadOnlySpan<byte> line)
     {
         EndFunctionBlock();
@@ -460,6 +471,7 @@ internal sealed class SymbolTableBuilder : IDisposable
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SymbolFileDiagnosticKind? ParsePublic(ReadOnlySpan<byte> line)
     {
         EndFunctionBlock();
@@ -550,6 +562,7 @@ internal sealed class SymbolTableBuilder : IDisposable
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SymbolFileDiagnosticKind? ParseCfiInit(ReadOnlySpan<byte> line)
     {
         EndFunctionBlock();
@@ -562,19 +575,18 @@ internal sealed class SymbolTableBuilder : IDisposable
             return SymbolFileDiagnosticKind.MalformedRecord;
         }
 
-        var rules = AddString(reader.Rest);
         CfiInits.Add(new CfiInitRecord
         {
             Address = address,
             Size = size,
-            RulesOffset = rules.Offset,
-            RulesLength = rules.Length,
+            Rules = AddString(reader.Rest),
             FirstDelta = CfiDeltas.Count,
         });
         _currentCfi = CfiInits.Count - 1;
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SymbolFileDiagnosticKind? ParseCfiRow(ReadOnlySpan<byte> line, long byteOffset)
     {
         EndFunctionBlock();
@@ -607,6 +619,7 @@ internal sealed class SymbolTableBuilder : IDisposable
         return null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SymbolFileDiagnosticKind? ParseStackWin(ReadOnlySpan<byte> line)
     {
         EndFunctionBlock();
@@ -685,6 +698,7 @@ internal sealed class SymbolTableBuilder : IDisposable
     private static bool HasSeparatorBeforeRest(ReadOnlySpan<byte> line, FieldReader reader) =>
         reader.Position > 0 && reader.Position <= line.Length && FieldReader.IsSpace(line[reader.Position - 1]);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int CountFields(ReadOnlySpan<byte> text)
     {
         var count = 0;
@@ -707,7 +721,7 @@ internal sealed class SymbolTableBuilder : IDisposable
     {
         var offset = Strings.Count;
         Strings.AddRange(text);
-        return new StringRef((uint)offset, (uint)text.Length);
+        return new StringRef(_segment, (uint)offset, (uint)text.Length);
     }
 
     private static string Decode(ReadOnlySpan<byte> text) => Encoding.UTF8.GetString(text);

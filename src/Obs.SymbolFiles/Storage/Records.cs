@@ -3,15 +3,45 @@ using System.Runtime.InteropServices;
 namespace Obs.SymbolFiles.Storage;
 
 // The index's record layouts. Every record is blittable and reference-free (names are
-// StringRefs into the index's byte table) so that a table can be written to disk and
+// StringRefs into the index's byte tables) so that a table can be written to disk and
 // memory-mapped back unchanged. Pack = 4 keeps the 64-bit addresses from padding records
 // that are stored by the million.
+//
+// The big tables (line records, inline ranges, strings) are stored as segments, one per parsed
+// chunk of the file, so that joining chunks parsed in parallel never copies them; a record
+// names its segment (FunctionRecord.Segment, StringRef.Segment).
 
-/// <summary>A UTF-8 string in the index's byte table.</summary>
+/// <summary>A UTF-8 string in one of the index's byte segments.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
-internal readonly record struct StringRef(uint Offset, uint Length);
+internal readonly record struct StringRef
+{
+    /// <summary>Longest string a reference can describe (24 bits; the line limit is kept below it).</summary>
+    public const int MaxLength = (1 << 24) - 1;
 
-/// <summary>A <c>FUNC</c> record and the slices of its line records and inline ranges.</summary>
+    private readonly uint _lengthAndSegment;
+
+    public StringRef(int segment, uint offset, uint length)
+    {
+        Offset = offset;
+        _lengthAndSegment = length | ((uint)segment << 24);
+    }
+
+    /// <summary>Offset in the segment.</summary>
+    public uint Offset { get; }
+
+    /// <summary>Length in bytes.</summary>
+    public uint Length => _lengthAndSegment & MaxLength;
+
+    /// <summary>The byte segment.</summary>
+    public int Segment => (int)(_lengthAndSegment >> 24);
+
+    public StringRef WithOffsetAndLength(uint offset, uint length) => new(Segment, offset, length);
+}
+
+/// <summary>
+/// A <c>FUNC</c> record and the slices of its line records and inline ranges, both in segment
+/// <see cref="Segment"/>.
+/// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct FunctionRecord
 {
@@ -25,13 +55,14 @@ internal struct FunctionRecord
     public int InlineCount;
     public int InlineRecordCount;
     public RecordFlags Flags;
+    public int Segment;
 
     public readonly ulong End => Address + Size;
 }
 
 /// <summary>Flags carried by FUNC and PUBLIC records.</summary>
 [Flags]
-internal enum RecordFlags : uint
+internal enum RecordFlags
 {
     None = 0,
 
@@ -101,7 +132,7 @@ internal struct OriginRecord : IIdentified
 
 /// <summary>
 /// A <c>STACK CFI INIT</c> record. Its rule text and the text of its delta rows are stored
-/// consecutively in the byte table, separated by <c>'\n'</c> and sorted by delta address, so
+/// consecutively in one byte segment, separated by <c>'\n'</c> and sorted by delta address, so
 /// that the rules in force at an address are one contiguous slice.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
@@ -109,15 +140,14 @@ internal struct CfiInitRecord
 {
     public ulong Address;
     public uint Size;
-    public uint RulesOffset;
-    public uint RulesLength;
+    public StringRef Rules;
     public int FirstDelta;
     public int DeltaCount;
 
     public readonly ulong End => Address + Size;
 }
 
-/// <summary>A <c>STACK CFI</c> delta row: its address and where its text ends in the byte table.</summary>
+/// <summary>A <c>STACK CFI</c> delta row: its address and where its text ends in its INIT's byte segment.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct CfiDeltaRecord
 {

@@ -3,27 +3,50 @@ namespace Obs.SymbolFiles.Storage;
 /// <summary>
 /// The tables of a finished index. Functions, CFI INITs and both STACK WIN tables are sorted by
 /// address with no overlaps; each function's lines are sorted by address and its inline ranges
-/// by (depth, address); publics are sorted by address.
+/// by (depth, address); publics are sorted by address. Line records, inline ranges and strings
+/// are segmented (see <see cref="FunctionRecord.Segment"/> and <see cref="StringRef.Segment"/>).
 /// </summary>
 internal sealed record SymbolTables(
     NativeTable<FunctionRecord> Functions,
     NativeTable<ulong> FunctionStarts,
-    NativeTable<LineRecord> Lines,
-    NativeTable<InlineRangeRecord> InlineRanges,
+    NativeTable<LineRecord>[] LineSegments,
+    NativeTable<InlineRangeRecord>[] InlineSegments,
+    NativeTable<byte>[] StringSegments,
     NativeTable<PublicRecord> Publics,
     IdTable<FileRecord> Files,
     IdTable<OriginRecord> Origins,
     NativeTable<CfiInitRecord> CfiInits,
     NativeTable<CfiDeltaRecord> CfiDeltas,
     NativeTable<StackWinRecord> StackWinFrameData,
-    NativeTable<StackWinRecord> StackWinFpo,
-    NativeTable<byte> Strings)
+    NativeTable<StackWinRecord> StackWinFpo)
 {
     /// <summary>Bytes of native memory the tables occupy.</summary>
-    public long ByteCount =>
-        Functions.ByteCount + FunctionStarts.ByteCount + Lines.ByteCount + InlineRanges.ByteCount +
-        Publics.ByteCount + Files.Table.ByteCount + Origins.Table.ByteCount + CfiInits.ByteCount +
-        CfiDeltas.ByteCount + StackWinFrameData.ByteCount + StackWinFpo.ByteCount + Strings.ByteCount;
+    public long ByteCount
+    {
+        get
+        {
+            var total = Functions.ByteCount + FunctionStarts.ByteCount + Publics.ByteCount + Files.Table.ByteCount +
+                Origins.Table.ByteCount + CfiInits.ByteCount + CfiDeltas.ByteCount + StackWinFrameData.ByteCount + StackWinFpo.ByteCount;
+            for (var i = 0; i < LineSegments.Length; i++)
+            {
+                total += LineSegments[i].ByteCount + InlineSegments[i].ByteCount + StringSegments[i].ByteCount;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>The line records of a function, sorted by address.</summary>
+    public ReadOnlySpan<LineRecord> LinesOf(in FunctionRecord function) =>
+        LineSegments[function.Segment].Span.Slice(function.FirstLine, function.LineCount);
+
+    /// <summary>The inline ranges of a function, sorted by (depth, address).</summary>
+    public ReadOnlySpan<InlineRangeRecord> InlinesOf(in FunctionRecord function) =>
+        InlineSegments[function.Segment].Span.Slice(function.FirstInline, function.InlineCount);
+
+    /// <summary>The UTF-8 bytes of a string.</summary>
+    public ReadOnlySpan<byte> Bytes(StringRef value) =>
+        StringSegments[value.Segment].Span.Slice((int)value.Offset, (int)value.Length);
 }
 
 /// <summary>The MODULE and INFO records.</summary>
