@@ -28,7 +28,7 @@ public readonly struct CfiRules
 
     /// <summary>
     /// The INIT rules and each applicable row's rules, one line each (<c>'\n'</c>-separated), as
-    /// UTF-8: the input of the CFI evaluator. Valid while the index is reachable.
+    /// UTF-8: the input of <see cref="CfiEvaluator"/>. Valid while the index is reachable.
     /// </summary>
     public ReadOnlySpan<byte> RulesUtf8 => (_index ?? throw new InvalidOperationException("The rules are empty (default).")).StringBytes(_text);
 
