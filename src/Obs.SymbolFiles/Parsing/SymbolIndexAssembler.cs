@@ -115,7 +115,7 @@ internal static class SymbolIndexAssembler
 
         var files = BuildIdTable<FileRecord, ById>(ref first.Files);
         var origins = BuildOrigins(ref first.Origins, originsUseOldSyntax);
-        var functions = BuildFunctions(ref first.Functions, segments, origins, ref counters);
+        var functions = BuildFunctions(ref first.Functions, segments, origins, options.EffectiveParallelism, ref counters);
         var publics = BuildPublics(ref first.Publics);
         var (cfiInits, cfiDeltas) = BuildCfi(first, segments, ref counters);
         var (frameData, fpo) = BuildStackWin(ref first.StackWin, ref counters);
@@ -337,7 +337,7 @@ internal static class SymbolIndexAssembler
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static NativeTable<FunctionRecord> BuildFunctions(ref NativeBuffer<FunctionRecord> table, Segments segments, IdTable<OriginRecord> origins, ref Counters counters)
+    private static NativeTable<FunctionRecord> BuildFunctions(ref NativeBuffer<FunctionRecord> table, Segments segments, IdTable<OriginRecord> origins, int parallelism, ref Counters counters)
     {
         var functions = table.Span;
         var order = SortedOrder<FunctionRecord, ByRange>(functions);
@@ -365,32 +365,42 @@ internal static class SymbolIndexAssembler
 
         // Compact each segment's lines and inline ranges in file order, where each function's
         // slice comes after the previous function's, so every move is to a lower index.
+        // Segments are independent: they are compacted in parallel.
+        var bySegment = GroupBySegment(functions, keep, segments.Count);
         var lineWrite = new int[segments.Count];
         var inlineWrite = new int[segments.Count];
-        for (var i = 0; i < functions.Length; i++)
+        var segmentCounters = new Counters[segments.Count];
+        var shared = table;
+        Parallel.For(0, segments.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, segment =>
         {
-            if (!keep[i])
-            {
-                continue;
-            }
-
-            ref var function = ref functions[i];
-            var segment = function.Segment;
+            var records = shared.Span;
+            ref var local = ref segmentCounters[segment];
             var lines = segments.Lines(segment);
-            var keptLines = NormalizeLines(lines.Slice(function.FirstLine, function.LineCount), ref counters);
-            lines.Slice(function.FirstLine, keptLines).CopyTo(lines[lineWrite[segment]..]);
-            function.FirstLine = lineWrite[segment];
-            function.LineCount = keptLines;
-            lineWrite[segment] += keptLines;
-
             var inlines = segments.Inlines(segment);
-            var ranges = inlines.Slice(function.FirstInline, function.InlineCount);
-            InlineRangeSort.Sort(ranges);
-            ResolveOldSyntaxCallFiles(ranges, origins);
-            ranges.CopyTo(inlines[inlineWrite[segment]..]);
-            function.FirstInline = inlineWrite[segment];
-            inlineWrite[segment] += function.InlineCount;
-            counters.InlineRecords += function.InlineRecordCount;
+            foreach (var i in bySegment[segment])
+            {
+                ref var function = ref records[i];
+                var keptLines = NormalizeLines(lines.Slice(function.FirstLine, function.LineCount), ref local);
+                lines.Slice(function.FirstLine, keptLines).CopyTo(lines[lineWrite[segment]..]);
+                function.FirstLine = lineWrite[segment];
+                function.LineCount = keptLines;
+                lineWrite[segment] += keptLines;
+
+                var ranges = inlines.Slice(function.FirstInline, function.InlineCount);
+                InlineRangeSort.Sort(ranges);
+                ResolveOldSyntaxCallFiles(ranges, origins);
+                ranges.CopyTo(inlines[inlineWrite[segment]..]);
+                function.FirstInline = inlineWrite[segment];
+                inlineWrite[segment] += function.InlineCount;
+                local.InlineRecords += function.InlineRecordCount;
+            }
+        });
+
+        foreach (var local in segmentCounters)
+        {
+            counters.ZeroSize += local.ZeroSize;
+            counters.Overlaps += local.Overlaps;
+            counters.InlineRecords += local.InlineRecords;
         }
 
         segments.Truncate(lineWrite, inlineWrite);
@@ -407,6 +417,37 @@ internal static class SymbolIndexAssembler
 
         table.Dispose();
         return sorted.Detach();
+    }
+
+    /// <summary>The kept functions of each segment, in file order.</summary>
+    private static int[][] GroupBySegment(ReadOnlySpan<FunctionRecord> functions, bool[] keep, int segmentCount)
+    {
+        var counts = new int[segmentCount];
+        for (var i = 0; i < functions.Length; i++)
+        {
+            if (keep[i])
+            {
+                counts[functions[i].Segment]++;
+            }
+        }
+
+        var groups = new int[segmentCount][];
+        for (var s = 0; s < segmentCount; s++)
+        {
+            groups[s] = new int[counts[s]];
+            counts[s] = 0;
+        }
+
+        for (var i = 0; i < functions.Length; i++)
+        {
+            if (keep[i])
+            {
+                var segment = functions[i].Segment;
+                groups[segment][counts[segment]++] = i;
+            }
+        }
+
+        return groups;
     }
 
     private static int[] SortedOrder<T, TKey>(ReadOnlySpan<T> records)

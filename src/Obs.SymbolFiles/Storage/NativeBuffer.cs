@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Obs.SymbolFiles.Storage;
 
@@ -8,10 +7,11 @@ namespace Obs.SymbolFiles.Storage;
 /// </summary>
 /// <remarks>
 /// Native memory is used instead of <c>List&lt;T&gt;</c> because the tables of a 700 MB symbol
-/// file reach hundreds of megabytes: <see cref="NativeMemory.Realloc"/> grows large blocks by
-/// remapping pages (no copy and no transient second copy on Linux), untouched capacity is never
-/// resident, and a freed block goes back to the OS at once instead of waiting for a gen-2 GC.
-/// The finished buffer is handed to a <see cref="NativeTable{T}"/> without copying.
+/// file reach hundreds of megabytes: a freed block goes back to the OS at once instead of
+/// waiting for a gen-2 GC, untouched capacity is never resident, and blocks of 4 MiB or more
+/// are 2 MiB-aligned and advised for transparent huge pages before they are first touched
+/// (<see cref="NativeBlocks"/>), which removes most of the page-fault cost of filling them. Growth
+/// doubles and copies; the finished buffer is handed to a <see cref="NativeTable{T}"/> as is.
 /// </remarks>
 internal unsafe struct NativeBuffer<T> : IDisposable
     where T : unmanaged
@@ -19,6 +19,7 @@ internal unsafe struct NativeBuffer<T> : IDisposable
     private T* _items;
     private int _count;
     private int _capacity;
+    private bool _mapped;
 
     /// <summary>Number of records.</summary>
     public readonly int Count => _count;
@@ -89,13 +90,7 @@ internal unsafe struct NativeBuffer<T> : IDisposable
             return NativeTable<T>.Empty;
         }
 
-        if (_count < _capacity)
-        {
-            _items = (T*)NativeMemory.Realloc(_items, (nuint)_count * (nuint)sizeof(T));
-            _capacity = _count;
-        }
-
-        var table = new NativeTable<T>(_items, _count);
+        var table = new NativeTable<T>(_items, _count, CapacityBytes, _mapped);
         _items = null;
         _count = 0;
         _capacity = 0;
@@ -105,15 +100,13 @@ internal unsafe struct NativeBuffer<T> : IDisposable
     /// <summary>Frees the memory.</summary>
     public void Dispose()
     {
-        if (_items != null)
-        {
-            NativeMemory.Free(_items);
-            _items = null;
-        }
-
+        NativeBlocks.Free(_items, CapacityBytes, _mapped);
+        _items = null;
         _count = 0;
         _capacity = 0;
     }
+
+    private readonly nuint CapacityBytes => (nuint)_capacity * (nuint)sizeof(T);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow(int required)
@@ -131,7 +124,16 @@ internal unsafe struct NativeBuffer<T> : IDisposable
             capacity = required;
         }
 
-        _items = (T*)NativeMemory.Realloc(_items, (nuint)capacity * (nuint)sizeof(T));
+        var bytes = (nuint)capacity * (nuint)sizeof(T);
+        var items = (T*)NativeBlocks.Allocate(bytes, out var mapped);
+        if (_items != null)
+        {
+            Buffer.MemoryCopy(_items, items, bytes, (nuint)_count * (nuint)sizeof(T));
+            NativeBlocks.Free(_items, CapacityBytes, _mapped);
+        }
+
+        _items = items;
         _capacity = capacity;
+        _mapped = mapped;
     }
 }

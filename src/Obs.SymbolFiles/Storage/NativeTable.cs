@@ -1,9 +1,8 @@
-using System.Runtime.InteropServices;
-
 namespace Obs.SymbolFiles.Storage;
 
 /// <summary>
-/// An immutable, fixed-length table of blittable records in native memory, freed when the
+/// An immutable, fixed-length table of blittable records in native memory (a block from
+/// <see cref="NativeBlocks"/>, handed over by <see cref="NativeBuffer{T}"/>), freed when the
 /// table is finalized. It is the storage of a finished <see cref="SymbolIndex"/>: records hold
 /// no references (names are offsets into a byte table), so a table can later be written to
 /// disk as is and mapped back.
@@ -15,12 +14,16 @@ namespace Obs.SymbolFiles.Storage;
 internal sealed unsafe class NativeTable<T>
     where T : unmanaged
 {
+    private readonly nuint _blockLength;
+    private readonly bool _mapped;
     private T* _items;
 
-    public NativeTable(T* items, int count)
+    public NativeTable(T* items, int count, nuint blockLength, bool mapped)
     {
         _items = items;
         Count = count;
+        _blockLength = blockLength;
+        _mapped = mapped;
     }
 
     private NativeTable()
@@ -29,11 +32,8 @@ internal sealed unsafe class NativeTable<T>
 
     ~NativeTable()
     {
-        if (_items != null)
-        {
-            NativeMemory.Free(_items);
-            _items = null;
-        }
+        NativeBlocks.Free(_items, _blockLength, _mapped);
+        _items = null;
     }
 
     /// <summary>A table with no records.</summary>
