@@ -20,12 +20,12 @@ internal static unsafe partial class NativeBlocks
     private const int MapAnonymous = 0x20;
     private const int MadviseHugePage = 14;
 
-    private static bool s_mappingUnavailable = !OperatingSystem.IsLinux();
+    private static bool _mappingUnavailable = !OperatingSystem.IsLinux();
 
     /// <summary>Allocates <paramref name="length"/> uninitialized bytes; free them with <see cref="Free"/>.</summary>
     public static void* Allocate(nuint length, out bool mapped)
     {
-        if (length >= MappedThreshold && !s_mappingUnavailable)
+        if (length >= MappedThreshold && !_mappingUnavailable)
         {
             var block = TryMap(length);
             if (block != null)
@@ -86,7 +86,7 @@ internal static unsafe partial class NativeBlocks
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            s_mappingUnavailable = true;
+            _mappingUnavailable = true;
             return null;
         }
     }
