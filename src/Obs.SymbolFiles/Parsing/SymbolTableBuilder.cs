@@ -22,6 +22,9 @@ internal sealed class SymbolTableBuilder : IDisposable
     /// <summary>Marks the call-site file of an old-syntax INLINE: the file of its INLINE_ORIGIN, resolved at assembly.</summary>
     internal const uint CallFileFromOrigin = uint.MaxValue - 1;
 
+    /// <summary>Fields after the three leading decimals of an INLINE record that the fast path buffers (31 ranges).</summary>
+    private const int MaxInlineFields = 63;
+
     private const int NoBlock = -1;
     private const int ContinuationBlock = -2;
 
@@ -361,29 +364,95 @@ internal sealed class SymbolTableBuilder : IDisposable
         // Breakpad tells the syntaxes apart by the number of fields after the keyword:
         // old  = depth call_line origin (addr size)+            -> 3 + 2k
         // new  = depth call_line call_file origin (addr size)+  -> 4 + 2k
-        var fields = CountFields(line[7..]);
-        bool oldSyntax;
-        if (fields >= 6 && fields % 2 == 0)
-        {
-            oldSyntax = false;
-        }
-        else if (fields >= 5 && fields % 2 == 1)
-        {
-            oldSyntax = true;
-        }
-        else
+        // The three leading decimals are common; the rest is read once as hex into a small
+        // buffer, and its parity says which syntax it was (in the current one, its first field
+        // is the decimal origin, read again as such).
+        var reader = new FieldReader(line, 7);
+        if (!reader.TryReadDecimal32(out var depth) ||
+            !reader.TryReadDecimal32(out var callLine) ||
+            !reader.TryReadDecimal32(out var third))
         {
             return SymbolFileDiagnosticKind.MalformedRecord;
         }
 
-        var reader = new FieldReader(line, 7);
+        var restStart = reader.Position;
+        Span<ulong> fields = stackalloc ulong[MaxInlineFields];
+        var count = 0;
+        while (!reader.AtEnd)
+        {
+            if (count == MaxInlineFields)
+            {
+                return ParseLongInline(line, restStart, depth, callLine, third, byteOffset);
+            }
+
+            if (!reader.TryReadHex64(out fields[count++]))
+            {
+                return SymbolFileDiagnosticKind.MalformedRecord;
+            }
+        }
+
+        var oldSyntax = count % 2 == 0;
         uint callFile = CallFileFromOrigin;
-        if (!reader.TryReadDecimal32(out var depth) ||
-            !reader.TryReadDecimal32(out var callLine) ||
-            (!oldSyntax && !reader.TryReadDecimal32(out callFile)) ||
-            !reader.TryReadDecimal32(out var origin))
+        uint origin = third;
+        var pairs = fields[..count];
+        if (!oldSyntax)
+        {
+            var originReader = new FieldReader(line, restStart);
+            if (!originReader.TryReadDecimal32(out origin))
+            {
+                return SymbolFileDiagnosticKind.MalformedRecord;
+            }
+
+            callFile = third;
+            pairs = pairs[1..];
+        }
+
+        if (pairs.IsEmpty)
         {
             return SymbolFileDiagnosticKind.MalformedRecord;
+        }
+
+        for (var i = 1; i < pairs.Length; i += 2)
+        {
+            if (pairs[i] > uint.MaxValue)
+            {
+                return SymbolFileDiagnosticKind.MalformedRecord;
+            }
+        }
+
+        var firstRange = InlineRanges.Count;
+        InlineRanges.EnsureCapacity(firstRange + (pairs.Length / 2));
+        for (var i = 0; i < pairs.Length; i += 2)
+        {
+            InlineRanges.Add(new InlineRangeRecord
+            {
+                Address = pairs[i],
+                Size = (uint)pairs[i + 1],
+                Depth = depth,
+                CallLine = callLine,
+                CallFile = callFile,
+                Origin = origin,
+            });
+        }
+
+        return FinishInline(oldSyntax, firstRange, byteOffset);
+    }
+
+    /// <summary>An INLINE record with more ranges than the fast path buffers: counted first, then read.</summary>
+    private SymbolFileDiagnosticKind? ParseLongInline(ReadOnlySpan<byte> line, int restStart, uint depth, uint callLine, uint third, long byteOffset)
+    {
+        var rest = CountFields(line[restStart..]);
+        var oldSyntax = rest % 2 == 0;
+        var reader = new FieldReader(line, restStart);
+        uint callFile = CallFileFromOrigin;
+        var origin = third;
+        if (!oldSyntax)
+        {
+            callFile = third;
+            if (!reader.TryReadDecimal32(out origin))
+            {
+                return SymbolFileDiagnosticKind.MalformedRecord;
+            }
         }
 
         var firstRange = InlineRanges.Count;
@@ -406,6 +475,12 @@ internal sealed class SymbolTableBuilder : IDisposable
             });
         }
 
+        return FinishInline(oldSyntax, firstRange, byteOffset);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SymbolFileDiagnosticKind? FinishInline(bool oldSyntax, int firstRange, long byteOffset)
+    {
         if (oldSyntax)
         {
             SawOldInlineSyntax = true;

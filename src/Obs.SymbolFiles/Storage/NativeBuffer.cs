@@ -8,10 +8,9 @@ namespace Obs.SymbolFiles.Storage;
 /// <remarks>
 /// Native memory is used instead of <c>List&lt;T&gt;</c> because the tables of a 700 MB symbol
 /// file reach hundreds of megabytes: a freed block goes back to the OS at once instead of
-/// waiting for a gen-2 GC, untouched capacity is never resident, and blocks of 4 MiB or more
-/// are 2 MiB-aligned and advised for transparent huge pages before they are first touched
-/// (<see cref="NativeBlocks"/>), which removes most of the page-fault cost of filling them. Growth
-/// doubles and copies; the finished buffer is handed to a <see cref="NativeTable{T}"/> as is.
+/// waiting for a gen-2 GC, untouched capacity is never resident, and large blocks use huge pages
+/// and grow without copying (<see cref="NativeBlocks"/>). Capacity doubles; the finished buffer
+/// is handed to a <see cref="NativeTable{T}"/> as is.
 /// </remarks>
 internal unsafe struct NativeBuffer<T> : IDisposable
     where T : unmanaged
@@ -125,15 +124,8 @@ internal unsafe struct NativeBuffer<T> : IDisposable
         }
 
         var bytes = (nuint)capacity * (nuint)sizeof(T);
-        var items = (T*)NativeBlocks.Allocate(bytes, out var mapped);
-        if (_items != null)
-        {
-            Buffer.MemoryCopy(_items, items, bytes, (nuint)_count * (nuint)sizeof(T));
-            NativeBlocks.Free(_items, CapacityBytes, _mapped);
-        }
-
+        var items = (T*)NativeBlocks.Resize(_items, CapacityBytes, bytes, (nuint)_count * (nuint)sizeof(T), ref _mapped);
         _items = items;
         _capacity = capacity;
-        _mapped = mapped;
     }
 }
