@@ -17,8 +17,9 @@ public sealed partial class SymbolIndex
         {
             ref readonly var record = ref _tables.Functions.Span[function];
             var line = FindLineIndex(record, address);
-            var depth = CountInlineDepth(record, address);
-            result = new SymbolLookupResult(this, address, new SymbolFunction(this, function, isPublic: false), line, depth);
+            var chain = default(InlineChain);
+            var depth = FindInlineChain(record, address, ref chain);
+            result = new SymbolLookupResult(this, address, new SymbolFunction(this, function, isPublic: false), line, depth, chain);
             GC.KeepAlive(this);
             return true;
         }
@@ -26,7 +27,7 @@ public sealed partial class SymbolIndex
         var publicIndex = FindPublicIndex(address);
         if (publicIndex >= 0)
         {
-            result = new SymbolLookupResult(this, address, new SymbolFunction(this, publicIndex, isPublic: true), -1, 0);
+            result = new SymbolLookupResult(this, address, new SymbolFunction(this, publicIndex, isPublic: true), -1, 0, default);
             return true;
         }
 
@@ -181,16 +182,26 @@ public sealed partial class SymbolIndex
         return index >= 0 && address - lines[index].Address < lines[index].Size ? index : -1;
     }
 
-    private int CountInlineDepth(in FunctionRecord function, ulong address)
+    /// <summary>How deep the inlined calls at the address go; the range of each depth goes into <paramref name="chain"/> (as far as it holds).</summary>
+    private int FindInlineChain(in FunctionRecord function, ulong address, ref InlineChain chain)
     {
         var ranges = _tables.InlinesOf(function);
         var depth = 0;
-        while (FindInlineAtDepth(ranges, (uint)depth, address) >= 0)
+        while (true)
         {
+            var index = FindInlineAtDepth(ranges, (uint)depth, address);
+            if (index < 0)
+            {
+                return depth;
+            }
+
+            if (depth < InlineChain.Length)
+            {
+                chain[depth] = index;
+            }
+
             depth++;
         }
-
-        return depth;
     }
 
     /// <summary>The inline range of one depth that covers the address, as an index into the function's ranges, or -1.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Obs.SymbolFiles.Storage;
 
 namespace Obs.SymbolFiles;
@@ -10,16 +11,21 @@ namespace Obs.SymbolFiles;
 /// </summary>
 public readonly struct SymbolLookupResult
 {
+    /// <summary>Depths whose inline ranges are remembered by the lookup; deeper ones are searched again on request.</summary>
+    private const int RememberedDepths = InlineChain.Length;
+
     private readonly SymbolIndex? _index;
     private readonly int _line;
+    private readonly InlineChain _chain;
 
-    internal SymbolLookupResult(SymbolIndex index, ulong address, SymbolFunction function, int line, int inlineFrameCount)
+    internal SymbolLookupResult(SymbolIndex index, ulong address, SymbolFunction function, int line, int inlineFrameCount, in InlineChain chain)
     {
         _index = index;
         Address = address;
         Function = function;
         _line = line;
         InlineFrameCount = inlineFrameCount;
+        _chain = chain;
     }
 
     /// <summary>The address looked up.</summary>
@@ -45,7 +51,7 @@ public readonly struct SymbolLookupResult
     /// inlined call, or the line record's line. Null when unknown (a line number of 0 counts as
     /// unknown, as in rust-minidump).
     /// </summary>
-    public uint? Line => InlineFrameCount > 0 ? NonZero(OutermostRange.CallLine) : LineRecordLine;
+    public uint? Line => InlineFrameCount > 0 ? NonZero(RangeAtDepth(0).CallLine) : LineRecordLine;
 
     /// <summary>The source file of the outer function's position, as UTF-8 (empty when unknown).</summary>
     public ReadOnlySpan<byte> FileUtf8 => FileId is { } id ? Index.GetFileNameUtf8(id) : default;
@@ -58,11 +64,7 @@ public readonly struct SymbolLookupResult
 
     private uint? LineRecordFile => _line >= 0 ? LineRecord.File : null;
 
-    private uint? FileId => InlineFrameCount > 0 ? CallFile(OutermostRange) : LineRecordFile;
-
-    private ReadOnlySpan<InlineRangeRecord> Ranges => Index.Tables.InlinesOf(Function.Record);
-
-    private ref readonly InlineRangeRecord OutermostRange => ref RangeAtDepth(0);
+    private uint? FileId => InlineFrameCount > 0 ? CallFile(RangeAtDepth(0)) : LineRecordFile;
 
     /// <summary>The source file of the outer function's position (the full path of the FILE record), or null.</summary>
     public string? GetFile() => FileId is { } id ? Index.GetFileName(id) : null;
@@ -79,7 +81,8 @@ public readonly struct SymbolLookupResult
         }
 
         var depth = InlineFrameCount - 1 - index;
-        ref readonly var range = ref RangeAtDepth(depth);
+        var ranges = Index.Tables.InlinesOf(Function.Record);
+        ref readonly var range = ref ranges[RangeIndex(ranges, depth)];
         uint? file;
         uint? line;
         if (depth == InlineFrameCount - 1)
@@ -90,7 +93,7 @@ public readonly struct SymbolLookupResult
         }
         else
         {
-            ref readonly var callee = ref RangeAtDepth(depth + 1);
+            ref readonly var callee = ref ranges[RangeIndex(ranges, depth + 1)];
             file = CallFile(callee);
             line = NonZero(callee.CallLine);
         }
@@ -100,14 +103,26 @@ public readonly struct SymbolLookupResult
 
     private ref readonly InlineRangeRecord RangeAtDepth(int depth)
     {
-        var ranges = Ranges;
-        return ref ranges[SymbolIndex.FindInlineAtDepth(ranges, (uint)depth, Address)];
+        var ranges = Index.Tables.InlinesOf(Function.Record);
+        return ref ranges[RangeIndex(ranges, depth)];
     }
+
+    private int RangeIndex(ReadOnlySpan<InlineRangeRecord> ranges, int depth) =>
+        depth < RememberedDepths ? _chain[depth] : SymbolIndex.FindInlineAtDepth(ranges, (uint)depth, Address);
 
     private static uint? CallFile(in InlineRangeRecord range) =>
         range.CallFile == InlineRangeRecord.NoFile ? null : range.CallFile;
 
     private static uint? NonZero(uint line) => line == 0 ? null : line;
+}
+
+/// <summary>The inline range found at each depth by a lookup, as indices into the function's ranges.</summary>
+[InlineArray(Length)]
+internal struct InlineChain
+{
+    public const int Length = 16;
+
+    private int _element0;
 }
 
 /// <summary>An inlined call covering the looked-up address.</summary>
@@ -117,13 +132,13 @@ public readonly struct InlineFrame
     public const string MissingOriginName = "<name omitted>";
 
     private readonly SymbolIndex? _index;
-    private readonly uint _origin;
+    private readonly int _origin;
     private readonly uint? _file;
 
-    internal InlineFrame(SymbolIndex index, uint origin, ulong address, uint size, uint? file, uint? line)
+    internal InlineFrame(SymbolIndex index, uint originId, ulong address, uint size, uint? file, uint? line)
     {
         _index = index;
-        _origin = origin;
+        _origin = index.Tables.Origins.Find(originId);
         Address = address;
         Size = size;
         _file = file;
@@ -140,16 +155,17 @@ public readonly struct InlineFrame
     public uint? Line { get; }
 
     /// <summary>The inlined function's name as UTF-8 (empty when its INLINE_ORIGIN is missing).</summary>
-    public ReadOnlySpan<byte> FunctionNameUtf8 => Index.StringBytes(Index.GetOriginName(_origin));
+    public ReadOnlySpan<byte> FunctionNameUtf8 => _origin < 0 ? default : Index.StringBytes(OriginName);
 
     /// <summary>The source file as UTF-8 (empty when unknown).</summary>
     public ReadOnlySpan<byte> FileUtf8 => _file is { } id ? Index.GetFileNameUtf8(id) : default;
 
     private SymbolIndex Index => _index ?? throw new InvalidOperationException("The inline frame is empty (default).");
 
+    private StringRef OriginName => Index.Tables.Origins.Table.Span[_origin].Name;
+
     /// <summary>Decodes the inlined function's name; <see cref="MissingOriginName"/> when its INLINE_ORIGIN is missing.</summary>
-    public string GetFunctionName() =>
-        Index.Tables.Origins.Find(_origin) < 0 ? MissingOriginName : Index.DecodeString(Index.GetOriginName(_origin));
+    public string GetFunctionName() => _origin < 0 ? MissingOriginName : Index.DecodeString(OriginName);
 
     /// <summary>The source file (the full path of the FILE record), or null.</summary>
     public string? GetFile() => _file is { } id ? Index.GetFileName(id) : null;

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace Obs.Benchmarks.SymbolFiles;
+
+/// <summary>
+/// Generated symbol files for the benchmarks, written once per size and seed into the temp
+/// folder (never into the repository) and reused by later runs.
+/// </summary>
+internal static class BenchmarkInputs
+{
+    public const ulong Seed = 1;
+
+    /// <summary>The path of the generated file of <paramref name="size"/> (<c>full</c>, <c>200mb</c>, <c>20mb</c>, …), generating it if needed.</summary>
+    public static string SymbolFile(string size)
+    {
+        if (!SymbolFileGenerator.TryParseSize(size, out var bytes))
+        {
+            throw new ArgumentException($"unknown size '{size}'", nameof(size));
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "obs-benchmarks");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"generated-{bytes}-seed{Seed}.sym"));
+        if (!File.Exists(path))
+        {
+            var partial = path + ".partial";
+            new SymbolFileGenerator(bytes, Seed).Generate(partial);
+            File.Move(partial, path, overwrite: true);
+        }
+
+        return path;
+    }
+}
