@@ -115,6 +115,48 @@ public sealed class PropertyTests
         return true.ToProperty();
     }
 
+    [Property(MaxTest = 150)]
+    public Property Lookups_match_a_naive_per_depth_search(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        var model = GeneratedSymbolFile.Create(random, canonical: true);
+        var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(model.ToText()));
+
+        foreach (var function in model.Expected().Functions)
+        {
+            for (var probe = 0; probe < 8; probe++)
+            {
+                var address = function.Address + (ulong)random.NextInt64(function.Size);
+                Assert.True(index.TryLookup(address, out var result));
+                var expected = NaiveChain(function, address);
+                Assert.Equal(expected.Count, result.InlineFrameCount);
+                for (var i = 0; i < expected.Count; i++)
+                {
+                    var frame = result.GetInlineFrame(expected.Count - 1 - i);
+                    Assert.Equal((expected[i].Address, expected[i].Origin), (frame.Address, uint.Parse(frame.GetFunctionName()["ns::inlined_".Length..frame.GetFunctionName().IndexOf('<', StringComparison.Ordinal)], CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+
+        return true.ToProperty();
+    }
+
+    /// <summary>rust-minidump's rule, the slow way: per depth, the last range starting at or below the address must cover it.</summary>
+    private static List<RefInline> NaiveChain(RefFunction function, ulong address)
+    {
+        var chain = new List<RefInline>();
+        for (uint depth = 0; ; depth++)
+        {
+            var last = function.Inlines.Where(r => r.Depth == depth && r.Address <= address).LastOrDefault();
+            if (last is null || address - last.Address >= last.Size)
+            {
+                return chain;
+            }
+
+            chain.Add(last);
+        }
+    }
+
     private static bool ParsesWithinBounds(byte[] data, bool strict)
     {
         // One thread, so that every allocation is on this thread and measured.
@@ -187,22 +229,42 @@ internal sealed class GeneratedSymbolFile
             var function = new RefFunction(address, size, (uint)random.Next(0, 16), $"function {f}(char const*)", random.Next(10) == 0);
             var text = new List<string> { $"FUNC {(function.Multiple ? "m " : "")}{Hex(function.Address)} {Hex(size)} {Hex(function.ParameterSize)} {function.Name}" };
 
-            // Inline ranges nested by depth inside the function.
+            // Sibling chains of inline ranges, each nested by depth inside the function and
+            // written depth-first as dump_syms does (so the parser has to sort them).
             if (origins > 0)
             {
-                var depth = 0u;
-                var (start, end) = (address, address + size);
-                while (end - start > 2 && random.Next(3) > 0)
+                var chains = random.Next(1, 4);
+                for (var c = 0; c < chains; c++)
                 {
-                    var rangeStart = start + (ulong)random.Next(0, (int)(end - start) / 2);
-                    var rangeSize = (uint)random.Next(1, (int)(end - rangeStart) + 1);
-                    var inline = new RefInline(depth, (uint)random.Next(1, 500), (uint)random.Next(files), (uint)random.Next(origins), rangeStart, rangeSize);
-                    text.Add($"INLINE {depth} {inline.CallLine} {inline.CallFile} {inline.Origin} {Hex(rangeStart)} {Hex(rangeSize)}");
-                    function.Inlines.Add(inline);
-                    function.InlineRecords++;
-                    (start, end) = (rangeStart, rangeStart + rangeSize);
-                    depth++;
+                    var depth = 0u;
+                    var (start, end) = (address, address + size);
+                    while (end - start > 2 && random.Next(3) > 0)
+                    {
+                        var rangeStart = start + (ulong)random.Next(0, (int)(end - start) / 2);
+                        var rangeSize = (uint)random.Next(1, (int)(end - rangeStart) + 1);
+                        var inline = new RefInline(depth, (uint)random.Next(1, 500), (uint)random.Next(files), (uint)random.Next(origins), rangeStart, rangeSize);
+                        var line = $"INLINE {depth} {inline.CallLine} {inline.CallFile} {inline.Origin} {Hex(rangeStart)} {Hex(rangeSize)}";
+                        function.Inlines.Add(inline);
+
+                        // Sometimes a second, disjoint range after the first.
+                        var secondStart = rangeStart + rangeSize + 1;
+                        if (random.Next(3) == 0 && secondStart + 1 < end)
+                        {
+                            var secondSize = (uint)random.Next(1, (int)(end - secondStart));
+                            line += $" {Hex(secondStart)} {Hex(secondSize)}";
+                            function.Inlines.Add(inline with { Address = secondStart, Size = secondSize });
+                        }
+
+                        text.Add(line);
+                        function.InlineRecords++;
+                        (start, end) = (rangeStart, rangeStart + rangeSize);
+                        depth++;
+                    }
                 }
+
+                var sorted = function.Inlines.OrderBy(i => i.Depth).ThenBy(i => i.Address).ToList();
+                function.Inlines.Clear();
+                function.Inlines.AddRange(sorted);
             }
 
             for (var at = address; at < address + size;)
