@@ -8,6 +8,9 @@ public sealed partial class SymbolIndex
     /// <summary>Functions with at most this many inline ranges find their inline chain in one sequential pass.</summary>
     private const int LinearInlineScanLimit = 96;
 
+    /// <summary>Functions with at most this many line records find the line by a sequential scan.</summary>
+    private const int LinearLineScanLimit = 48;
+
     /// <summary>
     /// Looks up a module-relative address: the FUNC that covers it, with its source line and
     /// the chain of inlined calls; else a PUBLIC by the fallback rule (see
@@ -19,9 +22,25 @@ public sealed partial class SymbolIndex
         if (function >= 0)
         {
             ref readonly var record = ref _tables.Functions.Span[function];
+
+            // The name, lines and inline ranges are in three unrelated places: fetch all at once.
+            var inlines = _tables.InlinesOf(record);
+            Prefetch.Read(_tables.Bytes(record.Name));
+            Prefetch.Read(_tables.LinesOf(record));
+            Prefetch.Read(inlines);
+
             var line = FindLineIndex(record, address);
             var chain = default(InlineChain);
             var depth = FindInlineChain(record, address, ref chain);
+            for (var d = 0; d < depth && d < InlineChain.Length; d++)
+            {
+                var name = inlines[chain[d]].OriginName;
+                if (!name.IsMissing)
+                {
+                    Prefetch.Read(_tables.Bytes(name));
+                }
+            }
+
             result = new SymbolLookupResult(this, address, new SymbolFunction(this, function, isPublic: false), line, depth, chain);
             GC.KeepAlive(this);
             return true;
@@ -139,21 +158,60 @@ public sealed partial class SymbolIndex
     internal int FindFunctionIndex(ulong address)
     {
         // Kept functions do not overlap, so only the last one starting at or below the address
-        // can cover it. The starts live in their own array: the binary search touches 8-byte
-        // keys, not 48-byte records.
-        var starts = _tables.FunctionStarts.Span;
-        var index = starts.BinarySearch(address);
+        // can cover it.
+        var index = LastFunctionAtOrBelow(address);
         if (index < 0)
         {
-            index = ~index - 1;
-            if (index < 0)
-            {
-                return -1;
-            }
+            return -1;
         }
 
         ref readonly var function = ref _tables.Functions.Span[index];
         return address - function.Address < function.Size ? index : -1;
+    }
+
+    /// <summary>
+    /// The last function starting at or below the address, or -1. A binary search over every
+    /// 16th start (a few KiB to a few hundred KiB, which stays in cache) picks a block; a scan of
+    /// its 16 starts (two cache lines) finishes. A plain binary search over all starts costs
+    /// several dependent cache misses on a large file.
+    /// </summary>
+    private int LastFunctionAtOrBelow(ulong address)
+    {
+        var block = LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
+        if (block < 0)
+        {
+            return -1;
+        }
+
+        var starts = _tables.FunctionStarts.Span;
+        var first = block * SymbolTables.StartSampleStride;
+        var end = Math.Min(first + SymbolTables.StartSampleStride, starts.Length);
+        var index = first;
+        while (index + 1 < end && starts[index + 1] <= address)
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    private static int LastAtOrBelow(ReadOnlySpan<ulong> sorted, ulong address)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (sorted[mid] <= address)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo - 1;
     }
 
     private int FindPublicIndex(ulong address)
@@ -166,10 +224,8 @@ public sealed partial class SymbolIndex
         }
 
         // Not when a FUNC starts between the PUBLIC and the address.
-        var starts = _tables.FunctionStarts.Span;
-        var preceding = starts.BinarySearch(address);
-        preceding = preceding >= 0 ? preceding : ~preceding - 1;
-        if (preceding >= 0 && publics[index].Address <= starts[preceding])
+        var preceding = LastFunctionAtOrBelow(address);
+        if (preceding >= 0 && publics[index].Address <= _tables.FunctionStarts.Span[preceding])
         {
             return -1;
         }
@@ -181,7 +237,21 @@ public sealed partial class SymbolIndex
     internal int FindLineIndex(in FunctionRecord function, ulong address)
     {
         var lines = _tables.LinesOf(function);
-        var index = LastAtOrBelow<LineRecord, Parsing.ByRange>(lines, address);
+        int index;
+        if (lines.Length <= LinearLineScanLimit)
+        {
+            // A short sequential scan reads a few adjacent cache lines; binary search would chain misses.
+            index = -1;
+            while (index + 1 < lines.Length && lines[index + 1].Address <= address)
+            {
+                index++;
+            }
+        }
+        else
+        {
+            index = LastAtOrBelow<LineRecord, Parsing.ByRange>(lines, address);
+        }
+
         return index >= 0 && address - lines[index].Address < lines[index].Size ? index : -1;
     }
 

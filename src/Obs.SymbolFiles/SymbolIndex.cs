@@ -90,10 +90,4 @@ public sealed partial class SymbolIndex
         var index = _tables.Files.Find(fileId);
         return index < 0 ? default : StringBytes(_tables.Files.Table.Span[index].Name);
     }
-
-    internal StringRef GetOriginName(uint originId)
-    {
-        var index = _tables.Origins.Find(originId);
-        return index < 0 ? default : _tables.Origins.Table.Span[index].Name;
-    }
 }

@@ -98,7 +98,7 @@ public readonly struct SymbolLookupResult
             line = NonZero(callee.CallLine);
         }
 
-        return new InlineFrame(Index, range.Origin, range.Address, range.Size, file, line);
+        return new InlineFrame(Index, range.OriginName, range.Address, range.Size, file, line);
     }
 
     private ref readonly InlineRangeRecord RangeAtDepth(int depth)
@@ -132,13 +132,13 @@ public readonly struct InlineFrame
     public const string MissingOriginName = "<name omitted>";
 
     private readonly SymbolIndex? _index;
-    private readonly int _origin;
+    private readonly StringRef _name;
     private readonly uint? _file;
 
-    internal InlineFrame(SymbolIndex index, uint originId, ulong address, uint size, uint? file, uint? line)
+    internal InlineFrame(SymbolIndex index, StringRef name, ulong address, uint size, uint? file, uint? line)
     {
         _index = index;
-        _origin = index.Tables.Origins.Find(originId);
+        _name = name;
         Address = address;
         Size = size;
         _file = file;
@@ -155,17 +155,15 @@ public readonly struct InlineFrame
     public uint? Line { get; }
 
     /// <summary>The inlined function's name as UTF-8 (empty when its INLINE_ORIGIN is missing).</summary>
-    public ReadOnlySpan<byte> FunctionNameUtf8 => _origin < 0 ? default : Index.StringBytes(OriginName);
+    public ReadOnlySpan<byte> FunctionNameUtf8 => _name.IsMissing ? default : Index.StringBytes(_name);
 
     /// <summary>The source file as UTF-8 (empty when unknown).</summary>
     public ReadOnlySpan<byte> FileUtf8 => _file is { } id ? Index.GetFileNameUtf8(id) : default;
 
     private SymbolIndex Index => _index ?? throw new InvalidOperationException("The inline frame is empty (default).");
 
-    private StringRef OriginName => Index.Tables.Origins.Table.Span[_origin].Name;
-
     /// <summary>Decodes the inlined function's name; <see cref="MissingOriginName"/> when its INLINE_ORIGIN is missing.</summary>
-    public string GetFunctionName() => _origin < 0 ? MissingOriginName : Index.DecodeString(OriginName);
+    public string GetFunctionName() => _name.IsMissing ? MissingOriginName : Index.DecodeString(_name);
 
     /// <summary>The source file (the full path of the FILE record), or null.</summary>
     public string? GetFile() => _file is { } id ? Index.GetFileName(id) : null;

@@ -137,7 +137,7 @@ internal sealed class Segments : IDisposable
 
     private int AddSegment()
     {
-        if (_lines.Count >= 255)
+        if (_lines.Count >= StringRef.OriginIdSegment)
         {
             ThrowHelper.ThrowTooLarge();
         }

@@ -154,7 +154,8 @@ internal static class SymbolIndexAssembler
 
         var tables = new SymbolTables(
             functions,
-            BuildStarts(functions),
+            BuildStarts(functions, 1),
+            BuildStarts(functions, SymbolTables.StartSampleStride),
             lineSegments,
             inlineSegments,
             stringSegments,
@@ -388,7 +389,7 @@ internal static class SymbolIndexAssembler
 
                 var ranges = inlines.Slice(function.FirstInline, function.InlineCount);
                 InlineRangeSort.Sort(ranges);
-                ResolveOldSyntaxCallFiles(ranges, origins);
+                ResolveOrigins(ranges, origins);
                 ranges.CopyTo(inlines[inlineWrite[segment]..]);
                 function.FirstInline = inlineWrite[segment];
                 inlineWrite[segment] += function.InlineCount;
@@ -499,15 +500,21 @@ internal static class SymbolIndexAssembler
         return write;
     }
 
+    /// <summary>
+    /// Replaces each range's origin id by the origin's name and, for old-syntax records, takes the
+    /// call-site file from the origin.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResolveOldSyntaxCallFiles(Span<InlineRangeRecord> ranges, IdTable<OriginRecord> origins)
+    private static void ResolveOrigins(Span<InlineRangeRecord> ranges, IdTable<OriginRecord> origins)
     {
+        var table = origins.Table.Span;
         foreach (ref var range in ranges)
         {
+            var origin = origins.Find(range.OriginName.OriginId);
+            range.OriginName = origin >= 0 ? table[origin].Name : StringRef.Missing;
             if (range.CallFile == SymbolTableBuilder.CallFileFromOrigin)
             {
-                var origin = origins.Find(range.Origin);
-                range.CallFile = origin >= 0 ? origins.Table.Span[origin].OldFileId : InlineRangeRecord.NoFile;
+                range.CallFile = origin >= 0 ? table[origin].OldFileId : InlineRangeRecord.NoFile;
             }
         }
     }
@@ -675,13 +682,15 @@ internal static class SymbolIndexAssembler
         records.Truncate(write);
     }
 
-    private static NativeTable<ulong> BuildStarts(NativeTable<FunctionRecord> functions)
+    /// <summary>The start of every <paramref name="stride"/>-th function.</summary>
+    private static NativeTable<ulong> BuildStarts(NativeTable<FunctionRecord> functions, int stride)
     {
         var starts = new NativeBuffer<ulong>();
-        starts.EnsureCapacity(functions.Count);
-        foreach (ref readonly var function in functions.Span)
+        var span = functions.Span;
+        starts.EnsureCapacity((span.Length + stride - 1) / stride);
+        for (var i = 0; i < span.Length; i += stride)
         {
-            starts.Add(function.Address);
+            starts.Add(span[i].Address);
         }
 
         return starts.Detach();

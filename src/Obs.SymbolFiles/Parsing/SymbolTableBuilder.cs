@@ -431,7 +431,7 @@ internal sealed class SymbolTableBuilder : IDisposable
                 Depth = depth,
                 CallLine = callLine,
                 CallFile = callFile,
-                Origin = origin,
+                OriginName = StringRef.ForOriginId(origin),
             });
         }
 
@@ -471,7 +471,7 @@ internal sealed class SymbolTableBuilder : IDisposable
                 Depth = depth,
                 CallLine = callLine,
                 CallFile = callFile,
-                Origin = origin,
+                OriginName = StringRef.ForOriginId(origin),
             });
         }
 

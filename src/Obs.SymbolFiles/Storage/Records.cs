@@ -35,6 +35,28 @@ internal readonly record struct StringRef
     /// <summary>The byte segment.</summary>
     public int Segment => (int)(_lengthAndSegment >> 24);
 
+    /// <summary>The segment number of <see cref="Missing"/>.</summary>
+    public const int MissingSegment = 255;
+
+    /// <summary>The segment number of an unresolved INLINE_ORIGIN id (see <see cref="ForOriginId"/>).</summary>
+    public const int OriginIdSegment = 254;
+
+    /// <summary>No string: the name of an INLINE_ORIGIN that the file does not define.</summary>
+    public static StringRef Missing => new(MissingSegment, 0, 0);
+
+    /// <summary>True for <see cref="Missing"/>.</summary>
+    public bool IsMissing => Segment == MissingSegment;
+
+    /// <summary>
+    /// While a file is parsed, an INLINE record names its origin by id; the assembler replaces
+    /// this placeholder by the origin's name, so that lookups read the name without visiting
+    /// the origin table.
+    /// </summary>
+    public static StringRef ForOriginId(uint id) => new(OriginIdSegment, id, 0);
+
+    /// <summary>The id held by a <see cref="ForOriginId"/> placeholder.</summary>
+    public uint OriginId => Offset;
+
     public StringRef WithOffsetAndLength(uint offset, uint length) => new(Segment, offset, length);
 }
 
@@ -82,7 +104,8 @@ internal struct LineRecord
 
 /// <summary>
 /// One address range of an <c>INLINE</c> record; a record with several ranges is stored as
-/// several entries with the same depth, call site and origin.
+/// several entries with the same depth, call site and origin. <see cref="OriginName"/> is the
+/// INLINE_ORIGIN's name (a <see cref="StringRef.ForOriginId"/> placeholder until assembly).
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct InlineRangeRecord
@@ -95,7 +118,7 @@ internal struct InlineRangeRecord
     public uint Depth;
     public uint CallLine;
     public uint CallFile;
-    public uint Origin;
+    public StringRef OriginName;
 }
 
 /// <summary>A <c>PUBLIC</c> record.</summary>

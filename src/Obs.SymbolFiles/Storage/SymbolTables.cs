@@ -9,6 +9,7 @@ namespace Obs.SymbolFiles.Storage;
 internal sealed record SymbolTables(
     NativeTable<FunctionRecord> Functions,
     NativeTable<ulong> FunctionStarts,
+    NativeTable<ulong> FunctionStartSamples,
     NativeTable<LineRecord>[] LineSegments,
     NativeTable<InlineRangeRecord>[] InlineSegments,
     NativeTable<byte>[] StringSegments,
@@ -25,7 +26,7 @@ internal sealed record SymbolTables(
     {
         get
         {
-            var total = Functions.ByteCount + FunctionStarts.ByteCount + Publics.ByteCount + Files.Table.ByteCount +
+            var total = Functions.ByteCount + FunctionStarts.ByteCount + FunctionStartSamples.ByteCount + Publics.ByteCount + Files.Table.ByteCount +
                 Origins.Table.ByteCount + CfiInits.ByteCount + CfiDeltas.ByteCount + StackWinFrameData.ByteCount + StackWinFpo.ByteCount;
             for (var i = 0; i < LineSegments.Length; i++)
             {
@@ -35,6 +36,9 @@ internal sealed record SymbolTables(
             return total;
         }
     }
+
+    /// <summary>Every <see cref="StartSampleStride"/>-th function start: a top level small enough to stay in cache.</summary>
+    public const int StartSampleStride = 16;
 
     /// <summary>The line records of a function, sorted by address.</summary>
     public ReadOnlySpan<LineRecord> LinesOf(in FunctionRecord function) =>

@@ -33,7 +33,9 @@ internal static class IndexAssert
             Assert.Equal(want.Lines, [.. lines.Select(l => new RefLine(l.Address, l.Size, l.Line, l.File))]);
 
             var inlines = tables.InlinesOf(got).ToArray();
-            Assert.Equal(want.Inlines, [.. inlines.Select(r => new RefInline(r.Depth, r.CallLine, r.CallFile == InlineRangeRecord.NoFile ? null : r.CallFile, r.Origin, r.Address, r.Size))]);
+            Assert.Equal(
+                [.. want.Inlines.Select(r => (r.Depth, r.CallLine, r.CallFile, expected.Origins.GetValueOrDefault(r.Origin), r.Address, r.Size))],
+                inlines.Select(r => (r.Depth, r.CallLine, r.CallFile == InlineRangeRecord.NoFile ? null : (uint?)r.CallFile, r.OriginName.IsMissing ? null : index.DecodeString(r.OriginName), r.Address, r.Size)));
             Assert.Equal(want.InlineRecords, got.InlineRecordCount);
         }
 
@@ -84,7 +86,7 @@ internal static class IndexAssert
 
             foreach (var r in t.InlinesOf(f))
             {
-                dump.Add($"  INLINE {r.Depth} {r.CallLine} {r.CallFile} {r.Origin} {r.Address:x} {r.Size:x}");
+                dump.Add($"  INLINE {r.Depth} {r.CallLine} {r.CallFile} {(r.OriginName.IsMissing ? "-" : Text(index, r.OriginName))} {r.Address:x} {r.Size:x}");
             }
         }
 
