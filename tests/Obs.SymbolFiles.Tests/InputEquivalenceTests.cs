@@ -65,6 +65,29 @@ public sealed class InputEquivalenceTests
         Assert.Equal(strictSingle?.Message, strictChunked?.Message);
     }
 
+    [Theory]
+    [InlineData(SymFixtures.CrashClient)]
+    [InlineData(SymFixtures.TestAppCrlf)]
+    [InlineData(SymFixtures.LinuxInlineNew)]
+    public unsafe void Memory_mapped_file_gives_the_same_tables(string path)
+    {
+        var fullPath = TestFixtures.Path(path);
+        var length = new FileInfo(fullPath).Length;
+        using var map = System.IO.MemoryMappedFiles.MemoryMappedFile.CreateFromFile(fullPath, FileMode.Open, null, 0, System.IO.MemoryMappedFiles.MemoryMappedFileAccess.Read);
+        using var view = map.CreateViewAccessor(0, 0, System.IO.MemoryMappedFiles.MemoryMappedFileAccess.Read);
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        try
+        {
+            var mapped = SymbolIndex.Parse(new ReadOnlySpan<byte>(pointer + view.PointerOffset, (int)length));
+            IndexAssert.SameTables(SymFixtures.Load(path), mapped);
+        }
+        finally
+        {
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
+    }
+
     [Fact]
     public void Crlf_and_lf_copies_give_the_same_tables()
     {
