@@ -207,8 +207,8 @@ public sealed class MinidumpLinuxMapping
 }
 
 /// <summary>
-/// LinuxMaps (0x47670009): <c>/proc/self/maps</c>, one mapping per line. Malformed lines (for
-/// example a last line cut short) are skipped and counted in <see cref="MinidumpStream.Warnings"/>.
+/// LinuxMaps (0x47670009): <c>/proc/self/maps</c>, one mapping per line (end addresses exclusive).
+/// A malformed line, or a range whose end precedes its start, fails the stream, as in rust-minidump.
 /// </summary>
 public sealed class MinidumpLinuxMaps : MinidumpStream
 {
@@ -237,8 +237,6 @@ public sealed class MinidumpLinuxMaps : MinidumpStream
     {
         var data = memory.Span;
         var builder = ImmutableArray.CreateBuilder<MinidumpLinuxMapping>();
-        var malformed = 0;
-        long firstMalformed = -1;
         var offset = 0;
         while (offset < data.Length)
         {
@@ -252,21 +250,12 @@ public sealed class MinidumpLinuxMaps : MinidumpStream
                 continue;
             }
 
-            if (ParseLine(dump, line, lineOffset) is { } mapping)
-            {
-                builder.Add(mapping);
-            }
-            else if (malformed++ == 0)
-            {
-                firstMalformed = lineOffset;
-            }
+            // Like rust-minidump (procfs), one malformed line fails the stream.
+            builder.Add(ParseLine(dump, line, lineOffset)
+                ?? ThrowHelper.Throw<MinidumpLinuxMapping>(MinidumpErrorKind.DataError, "a maps line is malformed", lineOffset));
         }
 
-        return new MinidumpLinuxMaps(entry)
-        {
-            Mappings = builder.DrainToImmutable(),
-            Warnings = malformed == 0 ? [] : [$"{malformed} malformed lines skipped, the first at file offset 0x{firstMalformed:x}"],
-        };
+        return new MinidumpLinuxMaps(entry) { Mappings = builder.DrainToImmutable() };
     }
 
     private static MinidumpLinuxMapping? ParseLine(MinidumpFile dump, ReadOnlySpan<byte> line, long offset)
