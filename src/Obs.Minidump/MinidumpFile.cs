@@ -93,14 +93,11 @@ public sealed partial class MinidumpFile : IDisposable
             var streamRva = dir.ReadUInt32();
             var entry = new MinidumpDirectoryEntry(i, (MinidumpStreamType)type, new MinidumpLocation(size, streamRva));
             entries[i] = entry;
+            // rust-minidump warns about every repeated type, test.dmp's two empty UnusedStream entries included.
             if (_entryByType.TryGetValue(type, out var previous))
             {
-                var earlier = entries[previous];
-                if (!(type == 0 && earlier.Location.DataSize == 0 && size == 0))
-                {
-                    _warnings.Add($"the dump has several streams of type 0x{type:x} " +
-                        $"({MinidumpStreamTypes.GetName((MinidumpStreamType)type) ?? "unknown"}), at indices {previous} and {i}; using {i}");
-                }
+                _warnings.Add($"the dump has several streams of type 0x{type:x} " +
+                    $"({MinidumpStreamTypes.GetName((MinidumpStreamType)type) ?? "unknown"}), at indices {previous} and {i}; using {i}");
             }
 
             _entryByType[type] = i;

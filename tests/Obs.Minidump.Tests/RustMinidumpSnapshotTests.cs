@@ -174,7 +174,8 @@ public sealed class RustMinidumpSnapshotTests
         Assert.Equal(Oracles.Hex(header["stream_count"]), dump.Header.StreamCount);
         Assert.Equal(Oracles.Hex(header["time_date_stamp"]), dump.Header.TimeDateStamp);
 
-        // Two UnusedStream entries: the later one wins, with a warning.
+        // Two UnusedStream entries: the later one wins, with the warning rust-minidump logs.
+        Assert.Equal("the dump has several streams of type 0x0 (UnusedStream), at indices 7 and 8; using 8", Assert.Single(dump.Warnings));
         Assert.True(dump.TryGetEntry(MinidumpStreamType.Unused, out var unused));
         Assert.Equal(8, unused.Index);
         Assert.Single(dump.Directory, e => e.StreamType == MinidumpStreamType.Unused && e.Index == 7);

@@ -223,8 +223,9 @@ public sealed class SyntheticDumpTests
         dump.AddEntry(MinidumpStreamType.Unused, 0, 0).AddEntry(MinidumpStreamType.Unused, 0, 0);
         using var file = dump.Read();
         Assert.Equal(10u, file.GetBreakpadInfo()!.DumpThreadId);
-        Assert.Single(file.Warnings);
+        Assert.Equal(2, file.Warnings.Count);
         Assert.Contains("BreakpadInfoStream", file.Warnings[0], StringComparison.Ordinal);
+        Assert.Contains("UnusedStream", file.Warnings[1], StringComparison.Ordinal);
         // The shadowed entry is still readable through the directory.
         Assert.Equal(1u, ((MinidumpBreakpadInfo)file.GetStream(file.Directory[0])).DumpThreadId);
     }
