@@ -24,6 +24,7 @@ export AFL_SKIP_BIN_CHECK=1           # the target is `dotnet`, not an instrumen
 export AFL_NO_UI=1
 export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export AFL_SKIP_CPUFREQ=1
+export AFL_AUTORESUME=1               # a second run continues from the previous queue
 timeout_args=()
 [ "$seconds" != 0 ] && timeout_args=(-V "$seconds")
 exec afl-fuzz "${timeout_args[@]}" -i "$corpus" -o fuzz/findings/afl -t 5000 -m none \

@@ -45,7 +45,7 @@ internal static class MinidumpFuzzTarget
             }
         }
 
-        foreach (var read in s_derived)
+        foreach (var read in DerivedReads)
         {
             try
             {
@@ -60,7 +60,7 @@ internal static class MinidumpFuzzTarget
         return failures;
     }
 
-    private static readonly Action<MinidumpFile>[] s_derived =
+    private static readonly Action<MinidumpFile>[] DerivedReads =
     [
         static d => _ = d.GetCrashReason(),
         static d => _ = d.GetCrashAddress(),

@@ -6,7 +6,7 @@ namespace Obs.Cli.Tests;
 
 public sealed class DumpCommandTests
 {
-    private static readonly string s_testDmp = TestFixtures.Path("rust-minidump/dumps/test.dmp");
+    private static readonly string TestDmpPath = TestFixtures.Path("rust-minidump/dumps/test.dmp");
 
     private static JsonElement Stream(JsonElement root, string name) =>
         root.GetProperty("streams").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name && s.GetProperty("used").GetBoolean());
@@ -14,7 +14,7 @@ public sealed class DumpCommandTests
     [Fact]
     public void Json_lists_header_every_directory_entry_and_decoded_streams()
     {
-        var result = CliRunner.Run("dump", s_testDmp, "--json");
+        var result = CliRunner.Run("dump", TestDmpPath, "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(string.Empty, result.Stderr);
@@ -36,7 +36,7 @@ public sealed class DumpCommandTests
     [Fact]
     public void Json_module_entries_carry_the_identity_fields()
     {
-        var root = CliRunner.Run("dump", s_testDmp, "--json").Json;
+        var root = CliRunner.Run("dump", TestDmpPath, "--json").Json;
         var modules = Stream(root, "ModuleListStream").GetProperty("data").GetProperty("modules").EnumerateArray().ToList();
         Assert.Equal(13, modules.Count);
         var main = modules[0];
@@ -54,7 +54,7 @@ public sealed class DumpCommandTests
     [Fact]
     public void Json_exception_system_and_misc_info_are_decoded()
     {
-        var root = CliRunner.Run("dump", s_testDmp, "--json").Json;
+        var root = CliRunner.Run("dump", TestDmpPath, "--json").Json;
         var exception = Stream(root, "ExceptionStream").GetProperty("data");
         Assert.Equal("EXCEPTION_ACCESS_VIOLATION_WRITE", exception.GetProperty("crash_reason").GetString());
         Assert.Equal("0x45", exception.GetProperty("crash_address").GetString());
@@ -73,7 +73,7 @@ public sealed class DumpCommandTests
     [Fact]
     public void A_damaged_stream_is_listed_with_its_error_and_the_command_succeeds()
     {
-        var bytes = File.ReadAllBytes(s_testDmp);
+        var bytes = File.ReadAllBytes(TestDmpPath);
         // Point the module list (directory entry 1) past the end of the file.
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(0x20 + 12 + 8), 0x7fff0000);
         var path = Path.Combine(Path.GetTempPath(), $"obs-dump-{Guid.NewGuid():N}.dmp");
@@ -116,7 +116,7 @@ public sealed class DumpCommandTests
     public void An_unreadable_header_or_directory_exits_one_with_one_stderr_line(int length, string kind)
     {
         var path = Path.Combine(Path.GetTempPath(), $"obs-dump-{Guid.NewGuid():N}.dmp");
-        File.WriteAllBytes(path, File.ReadAllBytes(s_testDmp)[..length]);
+        File.WriteAllBytes(path, File.ReadAllBytes(TestDmpPath)[..length]);
         try
         {
             var result = CliRunner.Run("dump", path, "--json");
@@ -144,7 +144,7 @@ public sealed class DumpCommandTests
     [Fact]
     public void Text_output_shows_the_same_fields()
     {
-        var result = CliRunner.Run("dump", s_testDmp);
+        var result = CliRunner.Run("dump", TestDmpPath);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("code_id = 45d35f6c2d000", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("debug_id = 5A9832E5287241C1838ED98914E9B7FF1", result.Stdout, StringComparison.Ordinal);

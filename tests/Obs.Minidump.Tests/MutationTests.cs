@@ -12,15 +12,15 @@ namespace Obs.Minidump.Tests;
 /// </summary>
 public sealed class MutationTests
 {
-    private static readonly byte[][] s_fixtures = FixtureDumps.All
+    private static readonly byte[][] FixtureBytes = FixtureDumps.All
         .Where(f => !f.Contains("stack_exhaustion", StringComparison.Ordinal) && !f.Contains("crashpad_annotation", StringComparison.Ordinal))
         .Select(TestFixtures.Bytes)
         .ToArray();
 
-    private static readonly byte[][] s_synthetic = [.. Enum.GetValues<MinidumpContextFormat>()
+    private static readonly byte[][] SyntheticBytes = [.. Enum.GetValues<MinidumpContextFormat>()
         .SelectMany(f => new[] { RichDump.Build(f, bigEndian: false), RichDump.Build(f, bigEndian: true) })];
 
-    private static readonly uint[] s_interesting = [0, 1, 2, 4, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000,
+    private static readonly uint[] InterestingWords = [0, 1, 2, 4, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000,
         0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
 
     /// <summary>Applies <paramref name="count"/> seeded mutations; half of them land in a stream or the directory.</summary>
@@ -65,7 +65,7 @@ public sealed class MutationTests
                 default:
                     if (at + 4 <= bytes.Length)
                     {
-                        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), s_interesting[random.Next(s_interesting.Length)]);
+                        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), InterestingWords[random.Next(InterestingWords.Length)]);
                     }
 
                     break;
@@ -89,23 +89,23 @@ public sealed class MutationTests
     [Property(MaxTest = 400)]
     public void Mutated_real_dumps_fail_cleanly(NonNegativeInt fixture, int seed, PositiveInt mutations)
     {
-        var original = s_fixtures[fixture.Get % s_fixtures.Length];
+        var original = FixtureBytes[fixture.Get % FixtureBytes.Length];
         var input = Mutate(original, seed, 1 + (mutations.Get % 16));
-        Robustness.AssertReadsCleanly(input, $"fixture {fixture.Get % s_fixtures.Length}, seed {seed}");
+        Robustness.AssertReadsCleanly(input, $"fixture {fixture.Get % FixtureBytes.Length}, seed {seed}");
     }
 
     [Property(MaxTest = 400)]
     public void Mutated_synthetic_dumps_of_every_cpu_fail_cleanly(NonNegativeInt which, int seed, PositiveInt mutations)
     {
-        var original = s_synthetic[which.Get % s_synthetic.Length];
+        var original = SyntheticBytes[which.Get % SyntheticBytes.Length];
         var input = Mutate(original, seed, 1 + (mutations.Get % 16));
-        Robustness.AssertReadsCleanly(input, $"synthetic {which.Get % s_synthetic.Length}, seed {seed}");
+        Robustness.AssertReadsCleanly(input, $"synthetic {which.Get % SyntheticBytes.Length}, seed {seed}");
     }
 
     [Fact]
     public void Synthetic_dumps_of_every_cpu_read_completely_before_mutation()
     {
-        foreach (var bytes in s_synthetic)
+        foreach (var bytes in SyntheticBytes)
         {
             using var dump = MinidumpFile.Read(bytes);
             Assert.Equal(0, Fuzz.MinidumpFuzzTarget.ReadEverything(dump));
@@ -116,7 +116,7 @@ public sealed class MutationTests
     [Fact]
     public void Mutation_is_deterministic_per_seed()
     {
-        var original = s_fixtures[0];
+        var original = FixtureBytes[0];
         Assert.Equal(Mutate(original, 42, 8), Mutate(original, 42, 8));
         Assert.NotEqual(original, Mutate(original, 42, 8));
     }

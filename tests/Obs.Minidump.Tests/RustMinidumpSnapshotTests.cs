@@ -7,8 +7,8 @@ namespace Obs.Minidump.Tests;
 public sealed class RustMinidumpSnapshotTests
 {
     private const string TestDmp = "rust-minidump/dumps/test.dmp";
-    private static readonly JsonElement s_json = Oracles.JsonSnapshot("rust-minidump/expected/test_minidump_stackwalk__json-pretty-symbols.snap");
-    private static readonly List<(string Header, Dictionary<string, string> Fields)> s_dump =
+    private static readonly JsonElement JsonSnapshot = Oracles.JsonSnapshot("rust-minidump/expected/test_minidump_stackwalk__json-pretty-symbols.snap");
+    private static readonly List<(string Header, Dictionary<string, string> Fields)> DumpSnapshot =
         Oracles.DumpBlocks(Oracles.Snapshot("rust-minidump/expected/test_minidump_stackwalk__dump.snap"));
 
     private static string? Str(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).GetString();
@@ -18,11 +18,11 @@ public sealed class RustMinidumpSnapshotTests
     {
         using var dump = FixtureDumps.Open(TestDmp);
         var modules = dump.GetModuleList()!;
-        var expected = s_json.GetProperty("modules").EnumerateArray().ToList();
+        var expected = JsonSnapshot.GetProperty("modules").EnumerateArray().ToList();
 
         Assert.Equal(13, modules.Modules.Length);
         Assert.Equal(expected.Count, modules.Modules.Length);
-        Assert.Equal(s_json.GetProperty("main_module").GetInt32(), modules.Modules.IndexOf(modules.MainModule!));
+        Assert.Equal(JsonSnapshot.GetProperty("main_module").GetInt32(), modules.Modules.IndexOf(modules.MainModule!));
         for (var i = 0; i < expected.Count; i++)
         {
             var want = expected[i];
@@ -45,7 +45,7 @@ public sealed class RustMinidumpSnapshotTests
     {
         using var dump = FixtureDumps.Open(TestDmp);
         var modules = dump.GetModuleList()!.Modules;
-        var blocks = s_dump.Where(b => b.Header == "MINIDUMP_MODULE").Select(b => b.Fields).ToList();
+        var blocks = DumpSnapshot.Where(b => b.Header == "MINIDUMP_MODULE").Select(b => b.Fields).ToList();
         Assert.Equal(modules.Length, blocks.Count);
         for (var i = 0; i < blocks.Count; i++)
         {
@@ -74,17 +74,17 @@ public sealed class RustMinidumpSnapshotTests
     {
         using var dump = FixtureDumps.Open(TestDmp);
         var threads = dump.GetThreadList()!.Threads;
-        var raw = s_dump.Where(b => b.Header == "MINIDUMP_THREAD").Select(b => b.Fields).ToList();
+        var raw = DumpSnapshot.Where(b => b.Header == "MINIDUMP_THREAD").Select(b => b.Fields).ToList();
         // The --dump output prints each thread's context right after it; the exception context comes last.
-        var contexts = s_dump.Where(b => b.Header == "CONTEXT_X86").Select(b => b.Fields).ToList();
+        var contexts = DumpSnapshot.Where(b => b.Header == "CONTEXT_X86").Select(b => b.Fields).ToList();
         Assert.Equal(2, threads.Length);
         Assert.Equal(raw.Count, threads.Length);
-        Assert.Equal(s_json.GetProperty("thread_count").GetInt32(), threads.Length);
+        Assert.Equal(JsonSnapshot.GetProperty("thread_count").GetInt32(), threads.Length);
         for (var i = 0; i < threads.Length; i++)
         {
             var thread = threads[i];
             Assert.Equal(Oracles.Hex(raw[i]["thread_id"]), thread.ThreadId);
-            Assert.Equal(s_json.GetProperty("threads")[i].GetProperty("thread_id").GetUInt32(), thread.ThreadId);
+            Assert.Equal(JsonSnapshot.GetProperty("threads")[i].GetProperty("thread_id").GetUInt32(), thread.ThreadId);
             Assert.Equal(Oracles.Hex(raw[i]["teb"]), thread.Teb);
             Assert.Equal(Oracles.Hex(raw[i]["stack.start_of_memory_range"]), thread.Stack.StartOfMemoryRange);
             Assert.Equal(Oracles.Hex(raw[i]["stack.memory.data_size"]), thread.Stack.Memory.DataSize);
@@ -110,7 +110,7 @@ public sealed class RustMinidumpSnapshotTests
     {
         using var dump = FixtureDumps.Open(TestDmp);
         var exception = dump.GetException()!;
-        var raw = s_dump.Single(b => b.Header == "MINIDUMP_EXCEPTION").Fields;
+        var raw = DumpSnapshot.Single(b => b.Header == "MINIDUMP_EXCEPTION").Fields;
         Assert.Equal(Oracles.Hex(raw["thread_id"]), exception.ThreadId);
         Assert.Equal(Oracles.Hex(raw["exception_record.exception_code"]), exception.ExceptionCode);
         Assert.Equal(Oracles.Hex(raw["exception_record.exception_address"]), exception.ExceptionAddress);
@@ -120,14 +120,14 @@ public sealed class RustMinidumpSnapshotTests
         var context = exception.GetContext();
         Assert.Equal(0x40429eUL, context.InstructionPointer);
         Assert.Equal(0x12fe84UL, context.StackPointer);
-        var registers = s_json.GetProperty("crashing_thread").GetProperty("frames")[0].GetProperty("registers");
+        var registers = JsonSnapshot.GetProperty("crashing_thread").GetProperty("frames")[0].GetProperty("registers");
         foreach (var register in registers.EnumerateObject())
         {
             Assert.Equal(Oracles.Hex(register.Value.GetString()!), context.GetRegister(register.Name));
         }
 
         Assert.Equal(registers.EnumerateObject().Count(), context.RegisterNames.Length);
-        var crash = s_json.GetProperty("crash_info");
+        var crash = JsonSnapshot.GetProperty("crash_info");
         Assert.Equal(crash.GetProperty("type").GetString(), dump.GetCrashReason());
         Assert.Equal(Oracles.Hex(crash.GetProperty("address").GetString()!), dump.GetCrashAddress());
         Assert.Equal(crash.GetProperty("crashing_thread").GetInt32(), dump.GetThreadList()!.IndexOf(exception.ThreadId));
@@ -138,13 +138,13 @@ public sealed class RustMinidumpSnapshotTests
     {
         using var dump = FixtureDumps.Open(TestDmp);
         var system = dump.GetSystemInfo()!;
-        var json = s_json.GetProperty("system_info");
+        var json = JsonSnapshot.GetProperty("system_info");
         Assert.Equal(json.GetProperty("cpu_arch").GetString(), system.CpuName);
         Assert.Equal(json.GetProperty("cpu_count").GetInt32(), system.NumberOfProcessors);
         Assert.Equal(json.GetProperty("cpu_info").GetString(), system.CpuInfo);
         Assert.Equal(json.GetProperty("os").GetString(), system.OsName);
         Assert.Equal(json.GetProperty("os_ver").GetString(), system.OsVersion);
-        var raw = s_dump.Single(b => b.Header == "MINIDUMP_SYSTEM_INFO").Fields;
+        var raw = DumpSnapshot.Single(b => b.Header == "MINIDUMP_SYSTEM_INFO").Fields;
         Assert.Equal(Oracles.Hex(raw["processor_revision"]), system.ProcessorRevision);
         Assert.Equal(Oracles.Hex(raw["csd_version_rva"]), system.CsdVersionRva);
         Assert.Equal(Oracles.Hex(raw["suite_mask"]), system.SuiteMask);
@@ -153,13 +153,13 @@ public sealed class RustMinidumpSnapshotTests
 
         var misc = dump.GetMiscInfo()!;
         Assert.Equal(3932u, misc.ProcessId);
-        Assert.Equal(s_json.GetProperty("pid").GetUInt32(), misc.ProcessId);
+        Assert.Equal(JsonSnapshot.GetProperty("pid").GetUInt32(), misc.ProcessId);
         Assert.Equal(1, misc.Version);
         Assert.Equal(0x45d35f73u, misc.ProcessCreateTime);
         Assert.Null(misc.ProcessorMaxMhz);
 
         var breakpad = dump.GetBreakpadInfo()!;
-        var rawBreakpad = s_dump.Single(b => b.Header == "MINIDUMP_BREAKPAD_INFO").Fields;
+        var rawBreakpad = DumpSnapshot.Single(b => b.Header == "MINIDUMP_BREAKPAD_INFO").Fields;
         Assert.Equal(Oracles.Hex(rawBreakpad["validity"]), breakpad.Validity);
         Assert.Equal((uint)Oracles.Hex(rawBreakpad["dump_thread_id"]), breakpad.DumpThreadId);
         Assert.Equal((uint)Oracles.Hex(rawBreakpad["requesting_thread_id"]), breakpad.RequestingThreadId);
@@ -169,7 +169,7 @@ public sealed class RustMinidumpSnapshotTests
     public void Header_directory_and_memory_list_agree_with_the_dump_snapshot()
     {
         using var dump = FixtureDumps.Open(TestDmp);
-        var header = s_dump.Single(b => b.Header == "MDRawHeader").Fields;
+        var header = DumpSnapshot.Single(b => b.Header == "MDRawHeader").Fields;
         Assert.Equal(Oracles.Hex(header["version"]), dump.Header.Version);
         Assert.Equal(Oracles.Hex(header["stream_count"]), dump.Header.StreamCount);
         Assert.Equal(Oracles.Hex(header["time_date_stamp"]), dump.Header.TimeDateStamp);
@@ -179,7 +179,7 @@ public sealed class RustMinidumpSnapshotTests
         Assert.True(dump.TryGetEntry(MinidumpStreamType.Unused, out var unused));
         Assert.Equal(8, unused.Index);
         Assert.Single(dump.Directory, e => e.StreamType == MinidumpStreamType.Unused && e.Index == 7);
-        var directory = s_dump.Where(b => b.Header == "MDRawDirectory").Select(b => b.Fields).ToList();
+        var directory = DumpSnapshot.Where(b => b.Header == "MDRawDirectory").Select(b => b.Fields).ToList();
         foreach (var entry in directory)
         {
             var type = (MinidumpStreamType)Oracles.Hex(entry["stream_type"]);
@@ -189,7 +189,7 @@ public sealed class RustMinidumpSnapshotTests
         }
 
         var regions = dump.GetMemoryList()!.Regions;
-        var raw = s_dump.Where(b => b.Header == "MINIDUMP_MEMORY_DESCRIPTOR").Select(b => b.Fields).ToList();
+        var raw = DumpSnapshot.Where(b => b.Header == "MINIDUMP_MEMORY_DESCRIPTOR").Select(b => b.Fields).ToList();
         Assert.Equal(raw.Count, regions.Length);
         for (var i = 0; i < raw.Count; i++)
         {

@@ -5,7 +5,7 @@ public sealed class SmokeTests
     // Streams that are damaged in the fixtures themselves: in this exploitability dump (edited
     // upstream) the maps text stops in the middle of its last line, and the DsoDebug bytes are
     // UTF-16 text (a count of 1,761,635,328 link maps).
-    private static readonly Dictionary<string, string[]> s_damaged = new()
+    private static readonly Dictionary<string, string[]> DamagedStreams = new()
     {
         ["breakpad/dumps/linux_executable_stack.dmp"] = ["LinuxMaps", "LinuxDsoDebug"],
         ["rust-minidump/dumps/invalid-range.dmp"] = ["*"],
@@ -16,7 +16,7 @@ public sealed class SmokeTests
     [MemberData(nameof(FixtureDumps.AllData), MemberType = typeof(FixtureDumps))]
     public void Every_fixture_stream_reads_except_the_known_damaged_ones(string relative)
     {
-        if (s_damaged.TryGetValue(relative, out var damaged) && damaged[0] == "*")
+        if (DamagedStreams.TryGetValue(relative, out var damaged) && damaged[0] == "*")
         {
             return;
         }

@@ -143,14 +143,29 @@ internal sealed class SyntheticDump
             case MinidumpContextFormat.X86:
                 return (716, 4, 0x1003f, new()
                 {
-                    ["eip"] = 184, ["esp"] = 196, ["ebp"] = 180, ["ebx"] = 164, ["esi"] = 160, ["edi"] = 156,
-                    ["eax"] = 176, ["ecx"] = 172, ["edx"] = 168, ["eflags"] = 192,
+                    ["eip"] = 184,
+                    ["esp"] = 196,
+                    ["ebp"] = 180,
+                    ["ebx"] = 164,
+                    ["esi"] = 160,
+                    ["edi"] = 156,
+                    ["eax"] = 176,
+                    ["ecx"] = 172,
+                    ["edx"] = 168,
+                    ["eflags"] = 192,
                 });
             case MinidumpContextFormat.Amd64:
                 var amd64 = new Dictionary<string, int>
                 {
-                    ["rax"] = 120, ["rcx"] = 128, ["rdx"] = 136, ["rbx"] = 144, ["rsp"] = 152, ["rbp"] = 160,
-                    ["rsi"] = 168, ["rdi"] = 176, ["rip"] = 248,
+                    ["rax"] = 120,
+                    ["rcx"] = 128,
+                    ["rdx"] = 136,
+                    ["rbx"] = 144,
+                    ["rsp"] = 152,
+                    ["rbp"] = 160,
+                    ["rsi"] = 168,
+                    ["rdi"] = 176,
+                    ["rip"] = 248,
                 };
                 for (var i = 8; i <= 15; i++)
                 {

@@ -6,10 +6,10 @@ namespace Obs.Testing;
 /// </summary>
 internal static class TestFixtures
 {
-    private static readonly Lazy<string> s_root = new(FindRoot);
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
 
     /// <summary>Absolute path of <c>tests/fixtures</c>.</summary>
-    public static string Root => s_root.Value;
+    public static string Root => LazyRoot.Value;
 
     /// <summary>Absolute path of a fixture given relative to <c>tests/fixtures</c>, with <c>/</c> separators.</summary>
     public static string Path(string relative) =>

@@ -7,18 +7,18 @@ namespace Obs.Cli.Infrastructure;
 /// <summary>JSON output conventions shared by every <c>obs</c> command.</summary>
 internal static class CliJson
 {
-    private static readonly JsonWriterOptions s_indented = new()
+    private static readonly JsonWriterOptions IndentedOptions = new()
     {
         Indented = true,
         // Names and paths are shown as they are ('<', '&', non-ASCII); JSON escaping stays valid.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly JsonWriterOptions s_compact = s_indented with { Indented = false };
+    private static readonly JsonWriterOptions CompactOptions = IndentedOptions with { Indented = false };
 
     /// <summary>A writer over standard output; dispose (or flush) it before the command returns.</summary>
     public static Utf8JsonWriter CreateWriter(Stream output, bool indented = true) =>
-        new(output, indented ? s_indented : s_compact);
+        new(output, indented ? IndentedOptions : CompactOptions);
 
     /// <summary>Formats a value as a lowercase <c>0x…</c> hex string without padding.</summary>
     public static string Hex(ulong value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);

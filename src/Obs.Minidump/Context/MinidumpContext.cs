@@ -200,21 +200,21 @@ public sealed class MinidumpContext
 
     private sealed class Layout
     {
-        private static readonly Layout s_x86 = new(MinidumpContextFormat.X86, 716, 0x00010000, 0, 4,
+        private static readonly Layout X86Layout = new(MinidumpContextFormat.X86, 716, 0x00010000, 0, 4,
             ["eip", "esp", "ebp", "ebx", "esi", "edi", "eax", "ecx", "edx", "eflags"],
             [184, 196, 180, 164, 160, 156, 176, 172, 168, 192], "eip", "esp", "ebp", []);
 
-        private static readonly Layout s_amd64 = new(MinidumpContextFormat.Amd64, 1232, 0x00100000, 48, 8,
+        private static readonly Layout Amd64Layout = new(MinidumpContextFormat.Amd64, 1232, 0x00100000, 48, 8,
             ["rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip"],
             [120, 136, 128, 144, 168, 176, 160, 152, 184, 192, 200, 208, 216, 224, 232, 240, 248], "rip", "rsp", "rbp", []);
 
-        private static readonly Layout s_arm = new(MinidumpContextFormat.Arm, 368, 0x40000000, 0, 4,
+        private static readonly Layout ArmLayout = new(MinidumpContextFormat.Arm, 368, 0x40000000, 0, 4,
             ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r12", "fp", "sp", "lr", "pc"],
             [4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 52, 48, 56, 60, 64], "pc", "sp", "fp",
             [("r11", "fp"), ("r13", "sp"), ("r14", "lr"), ("r15", "pc")]);
 
-        private static readonly Layout s_arm64 = CreateArm64(MinidumpContextFormat.Arm64, 912, 0x00400000);
-        private static readonly Layout s_arm64Old = CreateArm64(MinidumpContextFormat.Arm64Old, 796, 0x80000000);
+        private static readonly Layout Arm64Layout = CreateArm64(MinidumpContextFormat.Arm64, 912, 0x00400000);
+        private static readonly Layout Arm64OldLayout = CreateArm64(MinidumpContextFormat.Arm64Old, 796, 0x80000000);
 
         private readonly Dictionary<string, int> _indexByName;
 
@@ -259,11 +259,11 @@ public sealed class MinidumpContext
 
         public static Layout For(MinidumpContextFormat format) => format switch
         {
-            MinidumpContextFormat.X86 => s_x86,
-            MinidumpContextFormat.Amd64 => s_amd64,
-            MinidumpContextFormat.Arm => s_arm,
-            MinidumpContextFormat.Arm64 => s_arm64,
-            _ => s_arm64Old,
+            MinidumpContextFormat.X86 => X86Layout,
+            MinidumpContextFormat.Amd64 => Amd64Layout,
+            MinidumpContextFormat.Arm => ArmLayout,
+            MinidumpContextFormat.Arm64 => Arm64Layout,
+            _ => Arm64OldLayout,
         };
 
         private static Layout CreateArm64(MinidumpContextFormat format, int size, uint cpuFlag)

@@ -29,7 +29,7 @@ internal static class CrashReason
     private static string Windows(MinidumpExceptionStream e)
     {
         var code = e.ExceptionCode;
-        if (s_windowsExceptions.TryGetValue(code, out var name))
+        if (WindowsExceptionNames.TryGetValue(code, out var name))
         {
             switch (code)
             {
@@ -47,23 +47,23 @@ internal static class CrashReason
                 case 0xc0000006 when e.NumberParameters >= 3 && Info(e, 0) is 0 or 1 or 8:
                     var kind = Info(e, 0) switch { 0 => "READ", 1 => "WRITE", _ => "EXEC" };
                     var status = (uint)Info(e, 2);
-                    return $"EXCEPTION_IN_PAGE_ERROR_{kind} / {(s_ntStatus.TryGetValue(status, out var s) ? s : Hex8(status))}";
+                    return $"EXCEPTION_IN_PAGE_ERROR_{kind} / {(NtStatusNames.TryGetValue(status, out var s) ? s : Hex8(status))}";
                 default:
                     return name;
             }
         }
 
-        if (s_win32Errors.TryGetValue(code, out name))
+        if (Win32ErrorNames.TryGetValue(code, out name))
         {
             return name;
         }
 
-        if (s_ntStatus.TryGetValue(code, out name))
+        if (NtStatusNames.TryGetValue(code, out name))
         {
             if (code == 0xc0000409 && e.NumberParameters >= 1)
             {
                 var fastFail = (uint)Info(e, 0);
-                return "EXCEPTION_STACK_BUFFER_OVERRUN / " + (fastFail < s_fastFail.Length && s_fastFail[fastFail] is { } ff
+                return "EXCEPTION_STACK_BUFFER_OVERRUN / " + (fastFail < FastFailNames.Length && FastFailNames[fastFail] is { } ff
                     ? "FAST_FAIL_" + ff
                     : Hex8(fastFail));
             }
@@ -71,7 +71,7 @@ internal static class CrashReason
             return name;
         }
 
-        if ((code >> 28) != 0 && ((code >> 16) & 0xfff) == 109 && s_win32Errors.TryGetValue(code & 0xffff, out name))
+        if ((code >> 28) != 0 && ((code >> 16) & 0xfff) == 109 && Win32ErrorNames.TryGetValue(code & 0xffff, out name))
         {
             return "FACILITY_VISUALCPP / " + name;
         }
@@ -79,7 +79,7 @@ internal static class CrashReason
         return Hex8(code, "unknown ");
     }
 
-    private static readonly FrozenDictionary<uint, string> s_windowsExceptions = new Dictionary<uint, string>
+    private static readonly FrozenDictionary<uint, string> WindowsExceptionNames = new Dictionary<uint, string>
     {
         [0x80000001] = "EXCEPTION_GUARD_PAGE",
         [0x80000002] = "EXCEPTION_DATATYPE_MISALIGNMENT",
@@ -111,7 +111,7 @@ internal static class CrashReason
     }.ToFrozenDictionary();
 
     // A subset of winerror.h: the codes most often seen as exception codes or in FACILITY_VISUALCPP.
-    private static readonly FrozenDictionary<uint, string> s_win32Errors = new Dictionary<uint, string>
+    private static readonly FrozenDictionary<uint, string> Win32ErrorNames = new Dictionary<uint, string>
     {
         [0] = "ERROR_SUCCESS",
         [1] = "ERROR_INVALID_FUNCTION",
@@ -177,7 +177,7 @@ internal static class CrashReason
     }.ToFrozenDictionary();
 
     // A subset of ntstatus.h: the codes seen as crash reasons.
-    private static readonly FrozenDictionary<uint, string> s_ntStatus = new Dictionary<uint, string>
+    private static readonly FrozenDictionary<uint, string> NtStatusNames = new Dictionary<uint, string>
     {
         [0x40000015] = "STATUS_FATAL_APP_EXIT",
         [0xc0000001] = "STATUS_UNSUCCESSFUL",
@@ -218,7 +218,7 @@ internal static class CrashReason
         [0xc000a2a1] = "STATUS_OFFLOAD_READ_FLT_NOT_SUPPORTED",
     }.ToFrozenDictionary();
 
-    private static readonly string?[] s_fastFail =
+    private static readonly string?[] FastFailNames =
     [
         "LEGACY_GS_VIOLATION", "VTGUARD_CHECK_FAILURE", "STACK_COOKIE_CHECK_FAILURE", "CORRUPT_LIST_ENTRY",
         "INCORRECT_STACK", "INVALID_ARG", "GS_COOKIE_INIT", "FATAL_APP_EXIT", "RANGE_CHECK_FAILURE",
@@ -242,7 +242,7 @@ internal static class CrashReason
 
     // ---- Linux ----
 
-    private static readonly string?[] s_signals =
+    private static readonly string?[] SignalNames =
     [
         null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
         "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
@@ -254,7 +254,7 @@ internal static class CrashReason
     {
         var signal = e.ExceptionCode == 0xffffffff
             ? "DUMP_REQUESTED"
-            : e.ExceptionCode < s_signals.Length ? s_signals[e.ExceptionCode] : null;
+            : e.ExceptionCode < SignalNames.Length ? SignalNames[e.ExceptionCode] : null;
         if (signal is null)
         {
             return null;
@@ -504,25 +504,25 @@ internal static class CrashReason
             case 0:
                 return "GUARD_TYPE_NONE";
             case 1:
-            {
-                string? name = flavor switch
                 {
-                    1 => "DESTROY",
-                    2 => "MOD_REFS",
-                    3 => "INVALID_OPTIONS",
-                    4 => "SET_CONTEXT",
-                    5 => "THREAD_SET_STATE",
-                    _ => null,
-                };
-                var flavorName = name is not null ? "GUARD_EXC_" + name : FlavorName(s_machPortBits, bits: true);
-                if (flavorName is null)
-                {
-                    return "GUARD_TYPE_MACH_PORT" + unknownFlavor;
-                }
+                    string? name = flavor switch
+                    {
+                        1 => "DESTROY",
+                        2 => "MOD_REFS",
+                        3 => "INVALID_OPTIONS",
+                        4 => "SET_CONTEXT",
+                        5 => "THREAD_SET_STATE",
+                        _ => null,
+                    };
+                    var flavorName = name is not null ? "GUARD_EXC_" + name : FlavorName(MachPortGuardBits, bits: true);
+                    if (flavorName is null)
+                    {
+                        return "GUARD_TYPE_MACH_PORT" + unknownFlavor;
+                    }
 
-                var text = string.Create(inv, $"GUARD_TYPE_MACH_PORT / {flavorName} port name: {code & 0xfffffff}");
-                return subcode != 0 ? text + string.Create(inv, $" subcode: {subcode}") : text;
-            }
+                    var text = string.Create(inv, $"GUARD_TYPE_MACH_PORT / {flavorName} port name: {code & 0xfffffff}");
+                    return subcode != 0 ? text + string.Create(inv, $" subcode: {subcode}") : text;
+                }
 
             case 2:
                 return FlavorName(["CLOSE", "DUP", "NOCLOEXEC", "SOCKET_IPC", "FILEPORT", "MISMATCH", "WRITE"], bits: true) is { } fd
@@ -548,7 +548,7 @@ internal static class CrashReason
     }
 
     // Mach-port guard flavors from 0x8 upwards are single bits.
-    private static readonly string?[] s_machPortBits =
+    private static readonly string?[] MachPortGuardBits =
     [
         null, null, null, "UNGUARDED", "INCORRECT_GUARD", "IMMOVABLE", "STRICT_REPLY", "MSG_FILTERED", "INVALID_RIGHT",
         "INVALID_NAME", "INVALID_VALUE", "INVALID_ARGUMENT", "RIGHT_EXISTS", "KERN_NO_SPACE", "KERN_FAILURE",

@@ -295,30 +295,30 @@ public sealed class MinidumpModuleList : MinidumpStream
         switch (signature)
         {
             case Rsds:
-            {
-                var guid = reader.ReadGuid();
-                var age = reader.ReadUInt32();
-                return new MinidumpCodeView(MinidumpCodeViewFormat.Pdb70, signature, raw)
                 {
-                    PdbGuid = guid,
-                    Age = age,
-                    PdbFileName = dump.DecodeUtf8UntilNul(raw.Span[24..], start + 24),
-                };
-            }
+                    var guid = reader.ReadGuid();
+                    var age = reader.ReadUInt32();
+                    return new MinidumpCodeView(MinidumpCodeViewFormat.Pdb70, signature, raw)
+                    {
+                        PdbGuid = guid,
+                        Age = age,
+                        PdbFileName = dump.DecodeUtf8UntilNul(raw.Span[24..], start + 24),
+                    };
+                }
 
             case Nb10:
-            {
-                var cvOffset = reader.ReadUInt32();
-                var pdbSignature = reader.ReadUInt32();
-                var age = reader.ReadUInt32();
-                return new MinidumpCodeView(MinidumpCodeViewFormat.Pdb20, signature, raw)
                 {
-                    CvOffset = cvOffset,
-                    PdbSignature = pdbSignature,
-                    Age = age,
-                    PdbFileName = dump.DecodeUtf8UntilNul(raw.Span[16..], start + 16),
-                };
-            }
+                    var cvOffset = reader.ReadUInt32();
+                    var pdbSignature = reader.ReadUInt32();
+                    var age = reader.ReadUInt32();
+                    return new MinidumpCodeView(MinidumpCodeViewFormat.Pdb20, signature, raw)
+                    {
+                        CvOffset = cvOffset,
+                        PdbSignature = pdbSignature,
+                        Age = age,
+                        PdbFileName = dump.DecodeUtf8UntilNul(raw.Span[16..], start + 16),
+                    };
+                }
 
             case BpEl:
                 return new MinidumpCodeView(MinidumpCodeViewFormat.Elf, signature, raw) { BuildId = raw[4..] };

@@ -258,7 +258,7 @@ public sealed class MinidumpSystemInfo : MinidumpStream
         _ => 0,
     };
 
-    private static readonly string[] s_armHwCaps =
+    private static readonly string[] ArmHwCaps =
     [
         "swp", "half", "thumb", "26bit", "fastmult", "fpa", "vfpv2", "edsp", "java", "iwmmxt", "crunch",
         "thumbee", "neon", "vfpv3", "vfpv3d16", "tls", "vfpv4", "idiva", "idivt", "vfpd32", "lpae", "evtstrm",
@@ -304,11 +304,11 @@ public sealed class MinidumpSystemInfo : MinidumpStream
         {
             builder.Append(" features: ");
             var first = true;
-            for (var bit = 0; bit < s_armHwCaps.Length; bit++)
+            for (var bit = 0; bit < ArmHwCaps.Length; bit++)
             {
                 if ((caps & (1u << bit)) != 0)
                 {
-                    builder.Append(first ? string.Empty : ",").Append(s_armHwCaps[bit]);
+                    builder.Append(first ? string.Empty : ",").Append(ArmHwCaps[bit]);
                     first = false;
                 }
             }
