@@ -69,6 +69,9 @@ internal static class MinidumpFuzzTarget
         static d => _ = d.GetSystemInfo()?.OsVersion,
     ];
 
+    /// <summary>Lookups per list: enough to reach every lookup path without making the harness itself quadratic.</summary>
+    private const int LookupsPerList = 64;
+
     private static void Touch(MinidumpFile dump, MinidumpStream stream)
     {
         switch (stream)
@@ -93,7 +96,7 @@ internal static class MinidumpFuzzTarget
                 _ = exception.GetCrashAddress(dump.GetSystemInfo());
                 break;
             case MinidumpModuleList modules:
-                foreach (var module in modules.Modules)
+                foreach (var module in modules.Modules.Take(LookupsPerList))
                 {
                     _ = modules.FindModule(module.BaseAddress);
                 }
@@ -108,35 +111,35 @@ internal static class MinidumpFuzzTarget
                 _ = text.GetLines();
                 break;
             case MinidumpUnloadedModuleList unloaded:
-                foreach (var module in unloaded.Modules)
+                foreach (var module in unloaded.Modules.Take(LookupsPerList))
                 {
                     _ = unloaded.FindModules(module.BaseAddress);
                 }
 
                 break;
             case MinidumpMemoryRegionList memory:
-                foreach (var region in memory.Regions)
+                foreach (var region in memory.Regions.Take(LookupsPerList))
                 {
                     _ = memory.FindRegion(region.BaseAddress);
                 }
 
                 break;
             case MinidumpMemoryInfoList infos:
-                foreach (var info in infos.Regions)
+                foreach (var info in infos.Regions.Take(LookupsPerList))
                 {
                     _ = infos.FindRegion(info.BaseAddress);
                 }
 
                 break;
             case MinidumpLinuxMaps maps:
-                foreach (var mapping in maps.Mappings)
+                foreach (var mapping in maps.Mappings.Take(LookupsPerList))
                 {
                     _ = maps.FindMapping(mapping.StartAddress);
                 }
 
                 break;
             case MinidumpThreadNames names:
-                foreach (var name in names.Names)
+                foreach (var name in names.Names.Take(LookupsPerList))
                 {
                     _ = names.GetName(name.ThreadId);
                 }

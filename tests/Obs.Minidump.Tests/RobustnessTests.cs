@@ -132,4 +132,46 @@ public sealed class RobustnessTests
         var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "FuzzCorpus", name));
         Robustness.AssertReadsCleanly(bytes, name);
     }
+
+    [Fact]
+    public void Long_lists_whose_entries_share_one_string_stay_within_the_bounds()
+    {
+        var dump = new SyntheticDump();
+        dump.AddSystemInfo(9, 2);
+        var name = dump.AppendString(new string('x', 2000));
+        var names = dump.NewBlock().U32(60_000);
+        var modules = new List<SyntheticDump.Block>();
+        for (var i = 0; i < 60_000; i++)
+        {
+            names.U32((uint)i).U64(name + (uint)(2 * (i % 500)));
+        }
+
+        for (var i = 0; i < 8_000; i++)
+        {
+            modules.Add(dump.Module(0x10000 * (ulong)(i + 1), 0x1000, name + (uint)(2 * (i % 500))));
+        }
+
+        dump.AddStream(MinidumpStreamType.ThreadNames, names);
+        dump.AddStream(MinidumpStreamType.ModuleList, dump.List(modules));
+        var bytes = dump.Build();
+        Assert.True(Robustness.AssertReadsCleanly(bytes, "shared strings"));
+
+        using var file = MinidumpFile.Read(bytes);
+        // Either the names decode within the budget or the stream fails with a DataError; never more.
+        try
+        {
+            // Only the entries pointing at the string's start are readable; the others are dropped,
+            // and their warnings are capped.
+            var threadNames = file.GetThreadNames()!;
+            Assert.Equal(120, threadNames.Names.Length);
+            Assert.Equal(new string('x', 2000), threadNames.GetName(59_500));
+            Assert.Null(threadNames.GetName(59_999));
+            Assert.Equal(17, threadNames.Warnings.Count);
+            Assert.Equal("... and 59864 more like these", threadNames.Warnings[16]);
+        }
+        catch (MinidumpException ex)
+        {
+            Assert.Equal(MinidumpErrorKind.DataError, ex.Kind);
+        }
+    }
 }

@@ -216,21 +216,19 @@ public sealed class MinidumpLinuxMaps : MinidumpStream
     {
     }
 
+    private RangeIndex _index = RangeIndex.Empty;
+
     /// <summary>The mappings, in file order.</summary>
     public ImmutableArray<MinidumpLinuxMapping> Mappings { get; private init; }
 
-    /// <summary>The first mapping containing <paramref name="address"/>, or null.</summary>
+    /// <summary>
+    /// The mapping containing <paramref name="address"/>, or null. Ends are exclusive, so adjacent
+    /// mappings (a guard page next to a stack) are both kept; overlapping ones resolve as for modules.
+    /// </summary>
     public MinidumpLinuxMapping? FindMapping(ulong address)
     {
-        foreach (var mapping in Mappings)
-        {
-            if (mapping.Contains(address))
-            {
-                return mapping;
-            }
-        }
-
-        return null;
+        var index = _index.Find(address);
+        return index < 0 ? null : Mappings[index];
     }
 
     internal static MinidumpLinuxMaps Parse(MinidumpFile dump, MinidumpDirectoryEntry entry, ReadOnlyMemory<byte> memory)
@@ -255,7 +253,17 @@ public sealed class MinidumpLinuxMaps : MinidumpStream
                 ?? ThrowHelper.Throw<MinidumpLinuxMapping>(MinidumpErrorKind.DataError, "a maps line is malformed", lineOffset));
         }
 
-        return new MinidumpLinuxMaps(entry) { Mappings = builder.DrainToImmutable() };
+        var mappings = builder.DrainToImmutable();
+        var ranges = new List<(ulong, ulong, int)>(mappings.Length);
+        for (var i = 0; i < mappings.Length; i++)
+        {
+            if (mappings[i].EndAddress > mappings[i].StartAddress)
+            {
+                ranges.Add((mappings[i].StartAddress, mappings[i].EndAddress - 1, i));
+            }
+        }
+
+        return new MinidumpLinuxMaps(entry) { Mappings = mappings, _index = RangeIndex.Build([.. ranges]) };
     }
 
     private static MinidumpLinuxMapping? ParseLine(MinidumpFile dump, ReadOnlySpan<byte> line, long offset)

@@ -145,7 +145,7 @@ public sealed class MinidumpMemoryList : MinidumpMemoryRegionList
         var reader = new SpanReader(data, entry.Location.Rva, dump.IsBigEndian) { Position = start };
         var descriptors = new MinidumpMemoryDescriptor[count];
         var regions = new List<MinidumpMemoryRegion>(count);
-        List<string>? warnings = null;
+        var warnings = default(WarningCollector);
         for (var i = 0; i < count; i++)
         {
             var descriptor = new MinidumpMemoryDescriptor(reader.ReadUInt64(), new MinidumpLocation(reader.ReadUInt32(), reader.ReadUInt32()));
@@ -153,7 +153,7 @@ public sealed class MinidumpMemoryList : MinidumpMemoryRegionList
             var location = descriptor.Memory;
             if (location.Rva == 0 || location.DataSize == 0 || !dump.TryGetRange(location.Rva, location.DataSize, out var s, out var l))
             {
-                (warnings ??= []).Add($"memory region {i} at 0x{descriptor.StartOfMemoryRange:x} ({location.DataSize} bytes at 0x{location.Rva:x}) cannot be read; skipped");
+                warnings.Add($"memory region {i} at 0x{descriptor.StartOfMemoryRange:x} ({location.DataSize} bytes at 0x{location.Rva:x}) cannot be read; skipped");
                 continue;
             }
 
@@ -163,7 +163,7 @@ public sealed class MinidumpMemoryList : MinidumpMemoryRegionList
         var list = new MinidumpMemoryList(entry)
         {
             Descriptors = ImmutableCollectionsMarshal.AsImmutableArray(descriptors),
-            Warnings = warnings ?? (IReadOnlyList<string>)[],
+            Warnings = warnings.ToList(),
         };
         list.BuildIndex([.. regions]);
         return list;

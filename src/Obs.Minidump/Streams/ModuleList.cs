@@ -184,7 +184,7 @@ public sealed class MinidumpModuleList : MinidumpStream
         var reader = new SpanReader(data, entry.Location.Rva, dump.IsBigEndian) { Position = start };
         var os = dump.CachedSystemInfo?.Os ?? MinidumpOs.Unknown;
         var modules = new List<MinidumpModule>(count);
-        List<string>? warnings = null;
+        var warnings = default(WarningCollector);
         var names = new Dictionary<uint, string>();
         for (var i = 0; i < count; i++)
         {
@@ -203,7 +203,7 @@ public sealed class MinidumpModuleList : MinidumpStream
 
             if (size == 0 || baseAddress > ulong.MaxValue - size)
             {
-                (warnings ??= []).Add($"module {i} at 0x{baseAddress:x} has an invalid size 0x{size:x}; dropped");
+                warnings.Add($"module {i} at 0x{baseAddress:x} has an invalid size 0x{size:x}; dropped");
                 continue;
             }
 
@@ -249,7 +249,7 @@ public sealed class MinidumpModuleList : MinidumpStream
             });
         }
 
-        var list = new MinidumpModuleList(entry) { Warnings = warnings ?? (IReadOnlyList<string>)[] };
+        var list = new MinidumpModuleList(entry) { Warnings = warnings.ToList() };
         list.Modules = [.. modules];
         var ranges = new (ulong, ulong, int)[modules.Count];
         for (var i = 0; i < ranges.Length; i++)

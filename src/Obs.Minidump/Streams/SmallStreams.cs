@@ -98,23 +98,13 @@ public sealed class MinidumpThreadNames : MinidumpStream
     {
     }
 
+    private Dictionary<uint, string> _byId = [];
+
     /// <summary>The readable names, in file order.</summary>
     public ImmutableArray<MinidumpThreadName> Names { get; private init; }
 
     /// <summary>The name of <paramref name="threadId"/> (the last one if it repeats), or null.</summary>
-    public string? GetName(uint threadId)
-    {
-        string? name = null;
-        foreach (var entry in Names)
-        {
-            if (entry.ThreadId == threadId)
-            {
-                name = entry.Name;
-            }
-        }
-
-        return name;
-    }
+    public string? GetName(uint threadId) => _byId.TryGetValue(threadId, out var name) ? name : null;
 
     internal static MinidumpThreadNames Parse(MinidumpFile dump, MinidumpDirectoryEntry entry, ReadOnlyMemory<byte> memory)
     {
@@ -122,7 +112,7 @@ public sealed class MinidumpThreadNames : MinidumpStream
         var (start, count) = ListLayout.Classic(data, entry.Location.Rva, dump.IsBigEndian, EntrySize);
         var reader = new SpanReader(data, entry.Location.Rva, dump.IsBigEndian) { Position = start };
         var names = ImmutableArray.CreateBuilder<MinidumpThreadName>(count);
-        List<string>? warnings = null;
+        var warnings = default(WarningCollector);
         for (var i = 0; i < count; i++)
         {
             var threadId = reader.ReadUInt32();
@@ -133,11 +123,17 @@ public sealed class MinidumpThreadNames : MinidumpStream
             }
             else
             {
-                (warnings ??= []).Add($"the name of thread 0x{threadId:x} (at 0x{rva:x}) cannot be read; dropped");
+                warnings.Add($"the name of thread 0x{threadId:x} (at 0x{rva:x}) cannot be read; dropped");
             }
         }
 
-        return new MinidumpThreadNames(entry) { Names = names.DrainToImmutable(), Warnings = warnings ?? (IReadOnlyList<string>)[] };
+        var byId = new Dictionary<uint, string>(names.Count);
+        foreach (var name in names)
+        {
+            byId[name.ThreadId] = name.Name;
+        }
+
+        return new MinidumpThreadNames(entry) { Names = names.DrainToImmutable(), Warnings = warnings.ToList(), _byId = byId };
     }
 }
 
@@ -209,21 +205,16 @@ public sealed class MinidumpMemoryInfoList : MinidumpStream
     {
     }
 
+    private RangeIndex _index = RangeIndex.Empty;
+
     /// <summary>The regions, in file order.</summary>
     public ImmutableArray<MinidumpMemoryInfo> Regions { get; private init; }
 
-    /// <summary>The region containing <paramref name="address"/>, or null.</summary>
+    /// <summary>The region containing <paramref name="address"/> (overlaps resolved as for modules: the lowest start wins), or null.</summary>
     public MinidumpMemoryInfo? FindRegion(ulong address)
     {
-        foreach (var region in Regions)
-        {
-            if (address >= region.BaseAddress && address - region.BaseAddress < region.RegionSize)
-            {
-                return region;
-            }
-        }
-
-        return null;
+        var index = _index.Find(address);
+        return index < 0 ? null : Regions[index];
     }
 
     internal static MinidumpMemoryInfoList Parse(MinidumpFile dump, MinidumpDirectoryEntry entry, ReadOnlyMemory<byte> memory)
@@ -246,7 +237,22 @@ public sealed class MinidumpMemoryInfoList : MinidumpStream
             regions[i] = new MinidumpMemoryInfo(baseAddress, allocationBase, allocationProtection, size, state, protection, type);
         }
 
-        return new MinidumpMemoryInfoList(entry) { Regions = ImmutableCollectionsMarshal.AsImmutableArray(regions) };
+        var ranges = new List<(ulong, ulong, int)>(regions.Length);
+        for (var i = 0; i < regions.Length; i++)
+        {
+            var region = regions[i];
+            if (region.RegionSize != 0)
+            {
+                var last = ulong.MaxValue - region.BaseAddress < region.RegionSize - 1 ? ulong.MaxValue : region.BaseAddress + region.RegionSize - 1;
+                ranges.Add((region.BaseAddress, last, i));
+            }
+        }
+
+        return new MinidumpMemoryInfoList(entry)
+        {
+            Regions = ImmutableCollectionsMarshal.AsImmutableArray(regions),
+            _index = RangeIndex.Build([.. ranges]),
+        };
     }
 }
 
