@@ -120,9 +120,10 @@ internal static class RichDump
 
         dump.AddStream(MinidumpStreamType.LinuxDsoDebug, dso.Zeros(32));
 
-        var record = dump.Append(dump.NewBlock().U64(0x4d7a0001).U64(5).U64(1).U64(0).U64(9)
-            .Ascii("/usr/lib/libsystem.dylib").U8(0).Ascii("message").U8(0).Ascii("sig").U8(0).Ascii("bt").U8(0).Ascii("m2").U8(0));
-        var crashInfo = dump.NewBlock().U32(0x4d7a0001).U32(1).U32(40).U32(40 + 38).U32(record);
+        var recordBlock = dump.NewBlock().U64(0x4d7a0001).U64(5).U64(1).U64(0).U64(9)
+            .Ascii("/usr/lib/libsystem.dylib").U8(0).Ascii("message").U8(0).Ascii("sig").U8(0).Ascii("bt").U8(0).Ascii("m2").U8(0);
+        var record = dump.Append(recordBlock);
+        var crashInfo = dump.NewBlock().U32(0x4d7a0001).U32(1).U32(40).U32((uint)recordBlock.Length).U32(record);
         dump.AddStream(MinidumpStreamType.MozMacosCrashInfo, crashInfo.Zeros(19 * 8));
         var bootargs = dump.AppendString("-v");
         dump.AddStream(MinidumpStreamType.MozMacosBootargs, dump.NewBlock().U32(0x4d7a0002).U64(bootargs));

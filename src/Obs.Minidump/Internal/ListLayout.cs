@@ -35,12 +35,19 @@ internal static class ListLayout
     /// start at size_of_header and must be exactly <paramref name="entrySize"/> bytes. Trailing
     /// bytes are allowed.
     /// </summary>
-    public static (int Start, int Count) Extended(ReadOnlySpan<byte> data, long fileOffset, bool bigEndian, int entrySize)
+    public static (int Start, int Count) Extended(ReadOnlySpan<byte> data, long fileOffset, bool bigEndian, int entrySize,
+        bool wideCount = false)
     {
         var reader = new SpanReader(data, fileOffset, bigEndian);
         var headerSize = reader.ReadUInt32();
         var sizeOfEntry = reader.ReadUInt32();
         var count = reader.ReadUInt32();
+        if (wideCount && bigEndian && headerSize >= 16)
+        {
+            // MemoryInfoList's count is a u64. rust-minidump reads a u32 at offset 8, which is the
+            // low half only on little-endian dumps; read the low half here in both byte orders.
+            count = reader.ReadUInt32();
+        }
         if (headerSize < 12)
         {
             ThrowHelper.Throw(MinidumpErrorKind.StreamReadFailure, $"header size {headerSize} is below 12", fileOffset);

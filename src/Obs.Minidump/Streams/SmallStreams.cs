@@ -220,7 +220,7 @@ public sealed class MinidumpMemoryInfoList : MinidumpStream
     internal static MinidumpMemoryInfoList Parse(MinidumpFile dump, MinidumpDirectoryEntry entry, ReadOnlyMemory<byte> memory)
     {
         var data = memory.Span;
-        var (start, count) = ListLayout.Extended(data, entry.Location.Rva, dump.IsBigEndian, 48);
+        var (start, count) = ListLayout.Extended(data, entry.Location.Rva, dump.IsBigEndian, 48, wideCount: true);
         var reader = new SpanReader(data, entry.Location.Rva, dump.IsBigEndian) { Position = start };
         var regions = new MinidumpMemoryInfo[count];
         for (var i = 0; i < regions.Length; i++)
