@@ -66,11 +66,11 @@ public sealed class SignatureLists
     /// <summary>The regexes of functions whose signature carries the line number.</summary>
     public IReadOnlyList<string> LineNumberPatterns { get; }
 
-    internal Regex Irrelevant { get; }
+    internal PrefixMatcher Irrelevant { get; }
 
-    internal Regex Prefix { get; }
+    internal PrefixMatcher Prefix { get; }
 
-    internal Regex LineNumbers { get; }
+    internal PrefixMatcher LineNumbers { get; }
 
     // Test hook for Socorro's tuple sentinels ("sentinel", condition): dead in the shipped lists.
     internal IReadOnlyList<SentinelCondition> ConditionalSentinels { get; }
@@ -136,16 +136,20 @@ public sealed class SignatureLists
         return [.. lines];
     }
 
-    private static Regex Compile(string[] patterns, string listName)
+    private static PrefixMatcher Compile(string[] patterns, string listName)
     {
-        // An empty list joins to "", which (as in Python) matches every frame.
         foreach (var pattern in patterns)
         {
             Validate(pattern, listName);
         }
 
-        return new Regex("^(?:" + string.Join('|', patterns) + ")", Options);
+        // Equivalent to Regex("^(?:" + string.Join('|', patterns) + ")", Options).IsMatch.
+        return new PrefixMatcher(patterns, Options);
     }
+
+    /// <summary>The single anchored regex Socorro builds for a list; the matcher must agree with it.</summary>
+    internal static Regex BuildCombinedRegex(IReadOnlyList<string> patterns) =>
+        new("^(?:" + string.Join('|', patterns) + ")", RegexOptions.CultureInvariant);
 
     private static void Validate(string pattern, string listName)
     {

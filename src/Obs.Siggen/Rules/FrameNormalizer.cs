@@ -25,6 +25,8 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         [("src/libstd/panicking.rs", "begin_panic")] = "std::panicking::begin_panic",
     };
 
+    private static readonly HashSet<string> s_fixableFunctions = [.. FileFunctionToFunction.Keys.Select(key => key.Function)];
+
     private static readonly string[] s_qualifierSuffixes = ["const", "const&", "const &", "&&", "&"];
 
     /// <summary>The signature text of one frame, in Socorro's precedence order.</summary>
@@ -38,7 +40,7 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         if (function.IsTruthy)
         {
             var name = RequireStr(function);
-            if (file.IsTruthy && FrameText.ParseSourceFile(RequireStr(file)) is { } source && source.EndsWith(".rs", StringComparison.Ordinal))
+            if (file.IsTruthy && IsRustSource(RequireStr(file)))
             {
                 return NormalizeRustFunction(name, line);
             }
@@ -76,6 +78,12 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         }
 
         return string.Empty;
+    }
+
+    private static bool IsRustSource(string file)
+    {
+        var (start, length) = FrameText.SourceFileRange(file);
+        return start >= 0 && file.AsSpan(start, length).EndsWith(".rs", StringComparison.Ordinal);
     }
 
     /// <summary>Socorro's <c>normalize_cpp_function</c>.</summary>
@@ -129,23 +137,13 @@ internal sealed class FrameNormalizer(SignatureLists lists)
 
     private static string FixSpacing(string function)
     {
-        if (function.Contains(' ', StringComparison.Ordinal))
-        {
-            function = FrameText.SpaceBeforePointer().Replace(function, string.Empty);
-        }
-
-        if (function.Contains(',', StringComparison.Ordinal))
-        {
-            function = FrameText.CommaWithoutSpace().Replace(function, ", ");
-        }
-
-        return function;
+        return FrameText.AddSpaceAfterComma(FrameText.RemoveSpaceBeforePointer(function));
     }
 
     /// <summary>Socorro's <c>fix_missing_module</c>: the full Rust name for a known (file, function), else the function.</summary>
     public static PyValue FixMissingModule(PyValue function, PyValue file)
     {
-        if (function.IsStr && file.IsStr
+        if (function.IsStr && file.IsStr && s_fixableFunctions.Contains(function.Str)
             && FrameText.ParseSourceFile(file.Str) is { } source
             && FileFunctionToFunction.TryGetValue((source, function.Str), out var fixedName))
         {

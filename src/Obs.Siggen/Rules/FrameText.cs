@@ -9,10 +9,10 @@ namespace Obs.Siggen.Rules;
 /// </summary>
 internal static partial class FrameText
 {
-    /// <summary>Delegate deciding what replaces one top-level enclosed slice.</summary>
+    /// <summary>Decides what replaces one top-level enclosed slice; null keeps it.</summary>
     /// <param name="before">Text since the previous slice ended (not the whole prefix).</param>
     /// <param name="slice">The slice with its delimiters.</param>
-    public delegate string SliceReplacer(string before, string slice);
+    public delegate string? SliceReplacer(ReadOnlySpan<char> before, ReadOnlySpan<char> slice);
 
     /// <summary>
     /// Yields <c>(start, end)</c> of each top-level balanced slice, delimiters included. A closer
@@ -21,58 +21,64 @@ internal static partial class FrameText
     public static List<(int Start, int End)> FindEnclosedSlices(string text, char open, char close)
     {
         var slices = new List<(int, int)>();
-        var depth = 0;
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
+        var position = 0;
+        while (NextSlice(text, open, close, ref position, out var start))
         {
-            var c = text[i];
-            if (c == open)
-            {
-                if (depth == 0)
-                {
-                    start = i;
-                }
-
-                depth++;
-            }
-            else if (c == close && depth > 0)
-            {
-                depth--;
-                if (depth == 0)
-                {
-                    slices.Add((start, i + 1));
-                }
-            }
-        }
-
-        if (depth > 0)
-        {
-            slices.Add((start, text.Length));
+            slices.Add((start, position));
         }
 
         return slices;
     }
 
+    // Finds the next top-level slice at or after position; on return position is its end.
+    private static bool NextSlice(string text, char open, char close, ref int position, out int start)
+    {
+        start = text.IndexOf(open, position);
+        if (start < 0)
+        {
+            return false;
+        }
+
+        var depth = 0;
+        for (var i = start; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == open)
+            {
+                depth++;
+            }
+            else if (c == close && --depth == 0)
+            {
+                position = i + 1;
+                return true;
+            }
+        }
+
+        position = text.Length;
+        return true;
+    }
+
     /// <summary>Replaces each top-level slice with what <paramref name="replace"/> returns for it.</summary>
     public static string ReplaceEnclosedSlices(string text, char open, char close, SliceReplacer replace)
     {
-        if (text.IndexOf(open, StringComparison.Ordinal) < 0)
-        {
-            return text;
-        }
-
-        var slices = FindEnclosedSlices(text, open, close);
-        var builder = new StringBuilder(text.Length);
+        StringBuilder? builder = null;
+        var copied = 0;
         var previous = 0;
-        foreach (var (start, end) in slices)
+        var position = 0;
+        while (NextSlice(text, open, close, ref position, out var start))
         {
-            var before = text[previous..start];
-            builder.Append(before).Append(replace(before, text[start..end]));
-            previous = end;
+            var replacement = replace(text.AsSpan(previous, start - previous), text.AsSpan(start, position - start));
+            if (replacement is not null)
+            {
+                builder ??= new StringBuilder(text.Length);
+                builder.Append(text, copied, start - copied).Append(replacement);
+                copied = position;
+            }
+
+            previous = position;
         }
 
-        builder.Append(text, previous, text.Length - previous);
-        return builder.ToString();
+        return builder is null ? text : builder.Append(text, copied, text.Length - copied).ToString();
     }
 
     /// <summary>
@@ -82,31 +88,32 @@ internal static partial class FrameText
     public static string CollapseTypes(string function) =>
         ReplaceEnclosedSlices(function, '<', '>', static (before, slice) =>
         {
-            if (slice == "<name omitted>"
+            if (slice.SequenceEqual("<name omitted>")
                 || slice.Contains(" as ", StringComparison.Ordinal)
                 || slice.Contains(" in ", StringComparison.Ordinal)
                 || before.EndsWith("operator", StringComparison.Ordinal))
             {
-                return slice;
+                return null;
             }
 
             if (before.EndsWith("IPC::ParamTraits", StringComparison.Ordinal))
             {
-                return "<" + CollapseTypes(Inner(slice)) + ">";
+                // Socorro slices [1:-1] even when the slice is unclosed.
+                return "<" + CollapseTypes(slice.Length >= 2 ? new string(slice[1..^1]) : string.Empty) + ">";
             }
 
-            return "<T>";
+            return slice.SequenceEqual("<T>") ? null : "<T>";
         });
 
     /// <summary>Rust generics to <c>&lt;T&gt;</c>, keeping slices with <c>" as "</c> (trait impls).</summary>
     public static string CollapseRustTypes(string function) =>
         ReplaceEnclosedSlices(function, '<', '>', static (_, slice) =>
-            slice.Contains(" as ", StringComparison.Ordinal) ? slice : "<T>");
+            slice.Contains(" as ", StringComparison.Ordinal) || slice.SequenceEqual("<T>") ? null : "<T>");
 
     /// <summary>Drops argument lists, keeping <c>(anonymous namespace)</c> and the <c>()</c> of <c>operator()</c>.</summary>
     public static string CollapseArguments(string function) =>
         ReplaceEnclosedSlices(function, '(', ')', static (before, slice) =>
-            slice == "(anonymous namespace)" || before.EndsWith("operator", StringComparison.Ordinal) ? slice : string.Empty);
+            slice.SequenceEqual("(anonymous namespace)") || before.EndsWith("operator", StringComparison.Ordinal) ? null : string.Empty);
 
     /// <summary>Drops every top-level argument list (the Rust rule has no exceptions).</summary>
     public static string DropArguments(string function) =>
@@ -116,25 +123,29 @@ internal static partial class FrameText
     public static string DropBracketed(string function) =>
         ReplaceEnclosedSlices(function, '[', ']', static (_, _) => string.Empty);
 
-    // An unclosed slice has no closer to drop, but Socorro slices [1:-1] regardless.
-    private static string Inner(string slice) => slice.Length >= 2 ? slice[1..^1] : string.Empty;
-
     /// <summary>
     /// Splits on spaces outside <c>() {} [] &lt;&gt;</c> and <c>`'</c> and returns the last token,
     /// joining a trailing <c>(…)</c> or <c>[clone …]</c> token to the one before it.
     /// </summary>
     public static string DropPrefixAndReturnType(string function)
     {
-        var tokens = new List<string>();
-        var levels = new Stack<char>();
-        var current = new StringBuilder();
-        foreach (var c in function)
+        if (!function.Contains(' ', StringComparison.Ordinal))
         {
+            return function;
+        }
+
+        // Token boundaries only; the text between two tokens is always exactly one space.
+        var tokens = new List<(int Start, int End)>();
+        Span<char> initial = stackalloc char[32];
+        var levels = new CharStack(initial);
+        var tokenStart = 0;
+        for (var i = 0; i < function.Length; i++)
+        {
+            var c = function[i];
             var closer = CloserOf(c);
             if (closer != '\0')
             {
                 levels.Push(closer);
-                current.Append(c);
             }
             else if (IsCloser(c))
             {
@@ -143,32 +154,60 @@ internal static partial class FrameText
                 {
                     levels.Pop();
                 }
-
-                current.Append(c);
             }
-            else if (levels.Count > 0 || c != ' ')
+            else if (c == ' ' && levels.Count == 0)
             {
-                current.Append(c);
+                tokens.Add((tokenStart, i));
+                tokenStart = i + 1;
             }
-            else
+        }
+
+        if (tokenStart < function.Length)
+        {
+            tokens.Add((tokenStart, function.Length));
+        }
+
+        if (tokens.Count == 0)
+        {
+            throw new Python.PyException("list index out of range");
+        }
+
+        var last = tokens.Count - 1;
+        var lastStart = tokens[last].Start;
+        while (last > 0 && (StartsWithAt(function, lastStart, "(") || StartsWithAt(function, lastStart, "[clone")))
+        {
+            last--;
+            lastStart = tokens[last].Start;
+        }
+
+        return function[lastStart..tokens[^1].End];
+    }
+
+    private static bool StartsWithAt(string text, int index, string prefix) =>
+        text.AsSpan(index).StartsWith(prefix, StringComparison.Ordinal);
+
+    // A small stack of expected closers, on the stack unless nesting gets deep.
+    private ref struct CharStack(Span<char> initial)
+    {
+        private Span<char> _items = initial;
+
+        public int Count { get; private set; }
+
+        public void Push(char c)
+        {
+            if (Count == _items.Length)
             {
-                tokens.Add(current.ToString());
-                current.Clear();
+                var larger = new char[_items.Length * 2];
+                _items.CopyTo(larger);
+                _items = larger;
             }
+
+            _items[Count++] = c;
         }
 
-        if (current.Length > 0)
-        {
-            tokens.Add(current.ToString());
-        }
+        public readonly char Peek() => _items[Count - 1];
 
-        while (tokens.Count > 1 && (tokens[^1].StartsWith('(') || tokens[^1].StartsWith("[clone", StringComparison.Ordinal)))
-        {
-            tokens[^2] = tokens[^2] + " " + tokens[^1];
-            tokens.RemoveAt(tokens.Count - 1);
-        }
-
-        return tokens.Count == 0 ? throw new Python.PyException("list index out of range") : tokens[^1];
+        public void Pop() => Count--;
     }
 
     private static char CloserOf(char c) => c switch
@@ -194,26 +233,29 @@ internal static partial class FrameText
             return null;
         }
 
-        var parts = 1;
-        foreach (var c in file)
-        {
-            if (c == ':')
-            {
-                parts++;
-            }
-        }
+        var range = SourceFileRange(file);
+        return range.Start < 0 ? null : range.Start == 0 && range.Length == file.Length ? file : file.Substring(range.Start, range.Length);
+    }
 
+    /// <summary><see cref="ParseSourceFile"/> as a range of <paramref name="file"/>; Start is -1 for null.</summary>
+    public static (int Start, int Length) SourceFileRange(string file)
+    {
+        var parts = file.AsSpan().Count(':') + 1;
         if (parts == 4)
         {
-            return file.Split(':')[2];
+            var first = file.IndexOf(':', StringComparison.Ordinal);
+            var second = file.IndexOf(':', first + 1);
+            var third = file.IndexOf(':', second + 1);
+            return (second + 1, third - second - 1);
         }
 
         if (parts == 2)
         {
-            return file[(file.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            var colon = file.IndexOf(':', StringComparison.Ordinal);
+            return (colon + 1, file.Length - colon - 1);
         }
 
-        return file.StartsWith('/') ? file : null;
+        return file.StartsWith('/') ? (0, file.Length) : (-1, 0);
     }
 
     /// <summary>Keeps only characters U+0020..U+007E.</summary>
@@ -251,12 +293,63 @@ internal static partial class FrameText
     public static partial Regex LambdaNumber();
 
     /// <summary><c>re.sub(r" (?=[\*&amp;,])", "")</c>: no space before <c>*</c>, <c>&amp;</c> or <c>,</c>.</summary>
-    [GeneratedRegex(@" (?=[\*&,])", RegexOptions.CultureInvariant)]
-    public static partial Regex SpaceBeforePointer();
+    public static string RemoveSpaceBeforePointer(string text)
+    {
+        var index = IndexOfSpaceBeforePointer(text, 0);
+        if (index < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var previous = 0;
+        while (index >= 0)
+        {
+            builder.Append(text, previous, index - previous);
+            previous = index + 1;
+            index = IndexOfSpaceBeforePointer(text, previous);
+        }
+
+        return builder.Append(text, previous, text.Length - previous).ToString();
+    }
+
+    private static int IndexOfSpaceBeforePointer(string text, int from)
+    {
+        for (var i = text.IndexOf(' ', from); i >= 0 && i + 1 < text.Length; i = text.IndexOf(' ', i + 1))
+        {
+            if (text[i + 1] is '*' or '&' or ',')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary><c>re.sub(r",(?! )", ", ")</c>: a space after every comma.</summary>
-    [GeneratedRegex(@",(?! )", RegexOptions.CultureInvariant)]
-    public static partial Regex CommaWithoutSpace();
+    public static string AddSpaceAfterComma(string text)
+    {
+        var comma = text.IndexOf(',', StringComparison.Ordinal);
+        if (comma < 0)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 8);
+        var previous = 0;
+        for (; comma >= 0; comma = text.IndexOf(',', comma + 1))
+        {
+            if (comma + 1 < text.Length && text[comma + 1] == ' ')
+            {
+                continue;
+            }
+
+            builder.Append(text, previous, comma + 1 - previous).Append(' ');
+            previous = comma + 1;
+        }
+
+        return previous == 0 ? text : builder.Append(text, previous, text.Length - previous).ToString();
+    }
 
     /// <summary><c>re.sub(r"::h[0-9a-fA-F]+$", "")</c>: the Rust symbol hash.</summary>
     [GeneratedRegex(@"::h[0-9a-fA-F]+$", RegexOptions.CultureInvariant)]
