@@ -83,13 +83,14 @@ internal static class Corpus
         return note;
     }
 
-    // Key order does not matter in extra; values do, exactly.
-    private static string Canonical(JsonElement element)
+    // Key order and string escaping do not matter in extra; decoded values do, exactly.
+    internal static string Canonical(JsonElement value) => value.ValueKind switch
     {
-        var properties = element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
-            .Select(p => JsonSerializer.Serialize(p.Name) + ":" + JsonSerializer.Serialize(p.Value));
-        return "{" + string.Join(",", properties) + "}";
-    }
+        JsonValueKind.Object => "{" + string.Join(",", value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => JsonSerializer.Serialize(p.Name) + ":" + Canonical(p.Value))) + "}",
+        JsonValueKind.Array => "[" + string.Join(",", value.EnumerateArray().Select(Canonical)) + "]",
+        JsonValueKind.String => JsonSerializer.Serialize(value.GetString()),
+        _ => value.GetRawText(),
+    };
 
     public static JsonElement ToJson(SignatureResult result)
     {

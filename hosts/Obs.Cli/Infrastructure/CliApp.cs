@@ -59,6 +59,7 @@ internal static class CliApp
         var root = new RootCommand("obs: crash-report processing: minidumps, Breakpad symbol files and Socorro signatures.");
         root.Options.Add(Verbose);
         root.Subcommands.Add(SymCommands.Create(console));
+        root.Subcommands.Add(SignatureCommand.Create(console));
         return root;
     }
 
