@@ -258,7 +258,7 @@ public sealed class RuleTests
         var result = Siggen.Default.Generate(new CrashData { IpcChannelError = "a  b   c" });
         Assert.Equal("IPCError-content | a b c", result.Signature);
         Assert.Equal("SignatureIPCChannelError: IPC Channel Error stomped on signature", result.Notes[^1]);
-        Assert.Equal("a b c", Rules.SigFixWhitespaceRule.Collapse("a\t\u001c b"));
+        Assert.Equal("a b c", Rules.SigFixWhitespaceRule.Collapse("a\t\u001c b\u2028c"));
     }
 
     [Fact]
