@@ -10,11 +10,11 @@ namespace Obs.Siggen;
 /// </summary>
 internal static class CrashDataJson
 {
-    private static readonly JsonReaderOptions s_options = new() { MaxDepth = 256 };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
     public static CrashData Parse(ReadOnlySpan<byte> utf8Json, bool processed)
     {
-        var reader = new Utf8JsonReader(utf8Json, s_options);
+        var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
         if (!reader.Read())
         {
             throw new JsonException("the input is empty");

@@ -31,7 +31,7 @@ public sealed class SignatureLists
 
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Compiled;
 
-    private static readonly Lazy<SignatureLists> s_default = new(LoadDefault);
+    private static readonly Lazy<SignatureLists> DefaultLists = new(LoadDefault);
 
     private SignatureLists(string[] irrelevant, string[] prefix, string[] sentinels, string[] lineNumbers, SentinelCondition[]? conditionalSentinels)
     {
@@ -52,7 +52,7 @@ public sealed class SignatureLists
     }
 
     /// <summary>Socorro's lists (commit 7e28d72b5ffb, MPL-2.0), embedded in this assembly.</summary>
-    public static SignatureLists Default => s_default.Value;
+    public static SignatureLists Default => DefaultLists.Value;
 
     /// <summary>The irrelevant-frame regexes, in file order.</summary>
     public IReadOnlyList<string> IrrelevantPatterns { get; }

@@ -11,9 +11,9 @@ internal sealed record CorpusCase(int LineNumber, byte[] InputUtf8, JsonElement 
 /// <summary>Loads the conformance corpus once and compares results under its notes rule.</summary>
 internal static class Corpus
 {
-    private static readonly Lazy<IReadOnlyList<CorpusCase>> s_cases = new(Load);
+    private static readonly Lazy<IReadOnlyList<CorpusCase>> LazyCases = new(Load);
 
-    public static IReadOnlyList<CorpusCase> Cases => s_cases.Value;
+    public static IReadOnlyList<CorpusCase> Cases => LazyCases.Value;
 
     private static List<CorpusCase> Load()
     {

@@ -5,7 +5,7 @@ namespace Obs.Siggen.Tests;
 /// <summary>Acceptance: every corpus case gives exactly Socorro's signature, notes and extra.</summary>
 public sealed class CorpusTests(ITestOutputHelper output)
 {
-    private static readonly SignatureGenerator s_generator = new();
+    private static readonly SignatureGenerator Generator = new();
 
     [Fact]
     public void Corpus_has_all_3000_cases()
@@ -19,7 +19,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
         var mismatches = new List<string>();
         foreach (var corpusCase in Corpus.Cases)
         {
-            var result = s_generator.GenerateFromJson(corpusCase.InputUtf8);
+            var result = Generator.GenerateFromJson(corpusCase.InputUtf8);
             var differences = Corpus.Compare(corpusCase.Expected, Corpus.ToJson(result));
             if (differences.Count > 0)
             {

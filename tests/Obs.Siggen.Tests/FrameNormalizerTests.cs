@@ -6,9 +6,9 @@ namespace Obs.Siggen.Tests;
 /// <summary>normalize_frame precedence, C++ and Rust function normalization, fix_missing_module.</summary>
 public sealed class FrameNormalizerTests
 {
-    private static readonly FrameNormalizer s_normalizer = new(SignatureLists.Default);
+    private static readonly FrameNormalizer Normalizer = new(SignatureLists.Default);
 
-    private static string Cpp(string function, PyValue? line = null) => s_normalizer.NormalizeCppFunction(function, line ?? PyValue.None);
+    private static string Cpp(string function, PyValue? line = null) => Normalizer.NormalizeCppFunction(function, line ?? PyValue.None);
 
     [Theory]
     [InlineData("JS::Heap<JSObject*>::operator JSObject* const &()", "JS::Heap<T>::operator JSObject* const&")]
@@ -54,7 +54,7 @@ public sealed class FrameNormalizerTests
     [InlineData("foo::isconst", "foo::isconst")]                       // no const stripping
     public void Normalize_rust_function(string function, string expected)
     {
-        Assert.Equal(expected, s_normalizer.NormalizeRustFunction(function, PyValue.None));
+        Assert.Equal(expected, Normalizer.NormalizeRustFunction(function, PyValue.None));
     }
 
     [Theory]

@@ -13,16 +13,16 @@ namespace Obs.Siggen.Tests;
 /// </summary>
 public sealed class PropertyTests
 {
-    private static readonly string[] s_topLevelFields =
+    private static readonly string[] TopLevelFields =
     [
         "os", "reason", "crashing_thread", "threads", "java_stack_trace", "java_exception", "oom_allocation_size",
         "abort_message", "hang", "async_shutdown_timeout", "ipc_channel_error", "ipc_message_name",
         "additional_minidumps", "mdsw_status_string", "js_large_allocation_failure",
     ];
 
-    private static readonly string[] s_frameFields = ["function", "module", "file", "line", "offset", "module_offset", "inlines", "unloaded_modules"];
+    private static readonly string[] FrameFields = ["function", "module", "file", "line", "offset", "module_offset", "inlines", "unloaded_modules"];
 
-    private static readonly string[] s_interestingStrings =
+    private static readonly string[] InterestingStrings =
     [
         "", " ", "  ", "Windows NT", "EXCEPTION_STACK_OVERFLOW", "STATUS_DEVICE_DATA_ERROR", "STATUS_NO_MEMORY", "Reporting",
         "ERROR_NOT_ENOUGH_MEMORY", "RunWatchdog", "js_Interpret", "0", "-1", " 1 ", "1_0", "abc", "0x0000ff", "zz",
@@ -36,7 +36,7 @@ public sealed class PropertyTests
 
     private static Gen<string> StringLiteral() =>
         Gen.OneOf(
-            Gen.Elements(s_interestingStrings),
+            Gen.Elements(InterestingStrings),
             ArbMap.Default.GeneratorFor<string>().Select(s => s ?? string.Empty))
         .Select(Quote);
 
@@ -82,43 +82,43 @@ public sealed class PropertyTests
                 0, 5)
             .Select(members => "{" + string.Join(",", members) + "}");
 
-    private static readonly string[] s_anyKeys =
-        [.. s_topLevelFields, .. s_frameFields, "frames", "last_error_value", "exception", "values", "stacktrace", "type", "filename", "phase", "conditions", "name", "0"];
+    private static readonly string[] AnyKeys =
+        [.. TopLevelFields, .. FrameFields, "frames", "last_error_value", "exception", "values", "stacktrace", "type", "filename", "phase", "conditions", "name", "0"];
 
     private static Gen<string> Frame() =>
         Gen.OneOf(
-            Gen.Constant(1).SelectMany(_ => Between(Gen.Elements(s_frameFields).SelectMany(key => FieldValue(key).Select(v => Quote(key) + ":" + v)), 0, 6)
+            Gen.Constant(1).SelectMany(_ => Between(Gen.Elements(FrameFields).SelectMany(key => FieldValue(key).Select(v => Quote(key) + ":" + v)), 0, 6)
                 .Select(members => "{" + string.Join(",", members) + "}")),
-            Value(1, s_anyKeys));
+            Value(1, AnyKeys));
 
     private static Gen<string> FieldValue(string key) => key switch
     {
         "inlines" or "unloaded_modules" => Gen.OneOf(
-            Between(Object(1, s_frameFields), 0, 3).Select(items => "[" + string.Join(",", items) + "]"),
-            Value(1, s_anyKeys)),
-        _ => Value(1, s_anyKeys),
+            Between(Object(1, FrameFields), 0, 3).Select(items => "[" + string.Join(",", items) + "]"),
+            Value(1, AnyKeys)),
+        _ => Value(1, AnyKeys),
     };
 
     private static Gen<string> Thread() =>
         Gen.OneOf(
-            Between(Frame(), 0, 8).SelectMany(frames => Value(0, s_anyKeys).Select(lastError =>
+            Between(Frame(), 0, 8).SelectMany(frames => Value(0, AnyKeys).Select(lastError =>
                 "{\"frames\":[" + string.Join(",", frames) + "],\"last_error_value\":" + lastError + "}")),
-            Value(1, s_anyKeys));
+            Value(1, AnyKeys));
 
     private static Gen<string> CrashDataJson() =>
         Between(
-                Gen.Elements(s_topLevelFields).SelectMany(key => key switch
+                Gen.Elements(TopLevelFields).SelectMany(key => key switch
                 {
                     "threads" => Gen.OneOf(
                         Between(Thread(), 0, 3).Select(threads => "[" + string.Join(",", threads) + "]"),
-                        Value(1, s_anyKeys)),
+                        Value(1, AnyKeys)),
                     "java_exception" => Gen.OneOf(
-                        Value(3, s_anyKeys),
-                        Gen.Constant("{\"exception\":{\"values\":[{\"stacktrace\":").SelectMany(prefix => Value(2, s_anyKeys).Select(st => prefix + st + "}]}}"))),
-                    _ => Value(2, s_anyKeys),
+                        Value(3, AnyKeys),
+                        Gen.Constant("{\"exception\":{\"values\":[{\"stacktrace\":").SelectMany(prefix => Value(2, AnyKeys).Select(st => prefix + st + "}]}}"))),
+                    _ => Value(2, AnyKeys),
                 }).Select(value => value),
                 0, 10)
-            .SelectMany(values => Gen.Shuffle(s_topLevelFields).Select(keys =>
+            .SelectMany(values => Gen.Shuffle(TopLevelFields).Select(keys =>
                 "{" + string.Join(",", values.Select((value, i) => Quote(keys[i % keys.Length]) + ":" + value)) + "}"));
 
     private static Gen<List<T>> Between<T>(Gen<T> item, int min, int max) =>

@@ -9,11 +9,11 @@ public sealed class SignatureGenerationRuleTests
 {
     // Socorro's CSignatureTool tests use these lists: irrelevant a,b,c; prefix d,e,f;
     // sentinels "sentinel" and the tuple ("sentinel2", lambda x: "ff" in x).
-    private static readonly SignatureGenerationRule s_rule = new(SignatureLists.CreateWithConditionalSentinels(
+    private static readonly SignatureGenerationRule Rule = new(SignatureLists.CreateWithConditionalSentinels(
         ["a", "b", "c"], ["d", "e", "f"], ["sentinel"], ["js_Interpret"],
         [new SentinelCondition("sentinel2", frames => frames.Contains("ff"))]));
 
-    private static string C(params string[] frames) => s_rule.CSignature([.. frames], BigInteger.Zero, null).Signature;
+    private static string C(params string[] frames) => Rule.CSignature([.. frames], BigInteger.Zero, null).Signature;
 
     [Fact]
     public void Walk_skips_irrelevant_frames_and_stops_after_the_first_non_prefix()
@@ -44,7 +44,7 @@ public sealed class SignatureGenerationRuleTests
     public void Sentinels_are_logged()
     {
         var state = new SignatureState(collectDebugLog: true) { RuleName = "SignatureGenerationRule" };
-        s_rule.CSignature(["x", "sentinel", "d", "g"], BigInteger.Zero, state);
+        Rule.CSignature(["x", "sentinel", "d", "g"], BigInteger.Zero, state);
         var result = state.ToResult();
 
         Assert.Contains("SignatureGenerationRule: sentinel; starting at \"sentinel\" index 1", result.DebugLog);
@@ -70,14 +70,14 @@ public sealed class SignatureGenerationRuleTests
     [Fact]
     public void Empty_walk_falls_back_to_the_first_frame_with_a_note()
     {
-        var (signature, notes) = s_rule.CSignature(["a", "b"], new BigInteger(3), null);
+        var (signature, notes) = Rule.CSignature(["a", "b"], new BigInteger(3), null);
         Assert.Equal("a", signature);
         Assert.Equal(["CSignatureTool: no frame data for crashing thread (3)"], notes!);
 
-        var (empty, _) = s_rule.CSignature([], BigInteger.Zero, null);
+        var (empty, _) = Rule.CSignature([], BigInteger.Zero, null);
         Assert.Equal("EMPTY: no frame data available", empty);
 
-        var (blank, _) = s_rule.CSignature(["", "a"], BigInteger.Zero, null);
+        var (blank, _) = Rule.CSignature(["", "a"], BigInteger.Zero, null);
         Assert.Equal(string.Empty, blank);
     }
 

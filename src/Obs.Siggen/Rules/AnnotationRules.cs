@@ -33,7 +33,7 @@ internal sealed class OomSignatureRule : ISignatureRule
 {
     private const int SmallAllocationLimit = 262144;
 
-    private static readonly string[] s_signaturePatterns =
+    private static readonly string[] OomSignaturePatterns =
         ["NS_ABORT_OOM", "mozalloc_handle_oom", "CrashAtUnhandlableOOM", "AutoEnterOOMUnsafeRegion", "alloc::oom::oom"];
 
     public string Name => "OOMSignature";
@@ -51,7 +51,7 @@ internal sealed class OomSignatureRule : ISignatureRule
             return false;
         }
 
-        foreach (var pattern in s_signaturePatterns)
+        foreach (var pattern in OomSignaturePatterns)
         {
             if (signature.Contains(pattern, StringComparison.Ordinal))
             {

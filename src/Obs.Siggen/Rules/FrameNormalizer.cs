@@ -25,9 +25,9 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         [("src/libstd/panicking.rs", "begin_panic")] = "std::panicking::begin_panic",
     };
 
-    private static readonly HashSet<string> s_fixableFunctions = [.. FileFunctionToFunction.Keys.Select(key => key.Function)];
+    private static readonly HashSet<string> FixableFunctions = [.. FileFunctionToFunction.Keys.Select(key => key.Function)];
 
-    private static readonly string[] s_qualifierSuffixes = ["const", "const&", "const &", "&&", "&"];
+    private static readonly string[] QualifierSuffixes = ["const", "const&", "const &", "&&", "&"];
 
     /// <summary>The signature text of one frame, in Socorro's precedence order.</summary>
     public string Normalize(in FrameView frame)
@@ -90,7 +90,7 @@ internal sealed class FrameNormalizer(SignatureLists lists)
     public string NormalizeCppFunction(string function, PyValue line)
     {
         // cv/ref qualifiers, each suffix checked once, in order, with no word boundary.
-        foreach (var suffix in s_qualifierSuffixes)
+        foreach (var suffix in QualifierSuffixes)
         {
             if (function.EndsWith(suffix, StringComparison.Ordinal))
             {
@@ -143,7 +143,7 @@ internal sealed class FrameNormalizer(SignatureLists lists)
     /// <summary>Socorro's <c>fix_missing_module</c>: the full Rust name for a known (file, function), else the function.</summary>
     public static PyValue FixMissingModule(PyValue function, PyValue file)
     {
-        if (function.IsStr && file.IsStr && s_fixableFunctions.Contains(function.Str)
+        if (function.IsStr && file.IsStr && FixableFunctions.Contains(function.Str)
             && FrameText.ParseSourceFile(file.Str) is { } source
             && FileFunctionToFunction.TryGetValue((source, function.Str), out var fixedName))
         {
