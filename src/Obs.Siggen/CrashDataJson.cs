@@ -10,7 +10,7 @@ namespace Obs.Siggen;
 /// </summary>
 internal static class CrashDataJson
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+    internal static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
 
     public static CrashData Parse(ReadOnlySpan<byte> utf8Json, bool processed)
     {
@@ -25,7 +25,7 @@ internal static class CrashDataJson
             throw new JsonException(processed ? "a processed crash must be a JSON object" : "crash data must be a JSON object");
         }
 
-        var data = processed ? ReadProcessedCrash(ref reader) : ReadCrashData(ref reader);
+        var data = processed ? ReadProcessedCrash(ref reader, utf8Json) : ReadCrashData(ref reader, utf8Json);
         if (reader.Read())
         {
             throw new JsonException("unexpected data after the JSON object");
@@ -54,7 +54,7 @@ internal static class CrashDataJson
         }
     }
 
-    private static CrashData ReadCrashData(ref Utf8JsonReader reader)
+    private static CrashData ReadCrashData(ref Utf8JsonReader reader, ReadOnlySpan<byte> source)
     {
         var data = new CrashData();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -65,7 +65,7 @@ internal static class CrashDataJson
             reader.Read();
             if (Is(name, escaped, key, "threads"u8))
             {
-                data.ThreadList = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader) : SkipToNull(ref reader);
+                data.ThreadList = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader, source) : SkipToNull(ref reader);
             }
             else if (!TryReadTopLevel(ref reader, data, name, escaped, key))
             {
@@ -115,20 +115,31 @@ internal static class CrashDataJson
         return null;
     }
 
-    private static CrashThread[] ReadThreads(ref Utf8JsonReader reader)
+    // Each thread keeps a copy of its own JSON text and is decoded on first use.
+    private static CrashThread[] ReadThreads(ref Utf8JsonReader reader, ReadOnlySpan<byte> source)
     {
         var threads = new List<CrashThread>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            threads.Add(ReadThread(ref reader));
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            threads.Add(new CrashThread(source[start..(int)reader.BytesConsumed].ToArray()));
         }
 
         return [.. threads];
     }
 
-    private static CrashThread ReadThread(ref Utf8JsonReader reader)
+    /// <summary>Decodes one thread's JSON text (an element of <c>threads</c>).</summary>
+    public static ThreadBody ParseThread(byte[] json)
     {
-        var thread = new CrashThread();
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        reader.Read();
+        return ReadThread(ref reader);
+    }
+
+    private static ThreadBody ReadThread(ref Utf8JsonReader reader)
+    {
+        var thread = new ThreadBody();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             thread.NonMapping = PyValue.Read(ref reader);
@@ -162,7 +173,7 @@ internal static class CrashDataJson
             }
             else if (Is(name, escaped, key, "last_error_value"u8))
             {
-                thread.LastErrorValueValue = PyValue.Read(ref reader);
+                thread.LastErrorValue = PyValue.Read(ref reader);
             }
             else
             {
@@ -193,7 +204,6 @@ internal static class CrashDataJson
             else if (Is(name, escaped, key, "file"u8)) { frame.FileValue = PyValue.Read(ref reader); }
             else if (Is(name, escaped, key, "line"u8)) { frame.LineValue = PyValue.Read(ref reader); }
             else if (Is(name, escaped, key, "offset"u8)) { frame.OffsetValue = PyValue.Read(ref reader); }
-            else if (Is(name, escaped, key, "module_offset"u8)) { frame.ModuleOffsetValue = PyValue.Read(ref reader); }
             else if (Is(name, escaped, key, "inlines"u8))
             {
                 if (reader.TokenType == JsonTokenType.StartArray)
@@ -295,7 +305,7 @@ internal static class CrashDataJson
 
     // Socorro's convert_to_crash_data: annotations copied across, the stackwalker's output
     // (json_dump) supplies crashing_thread, reason, threads and os.
-    private static CrashData ReadProcessedCrash(ref Utf8JsonReader reader)
+    private static CrashData ReadProcessedCrash(ref Utf8JsonReader reader, ReadOnlySpan<byte> source)
     {
         var data = new CrashData
         {
@@ -320,7 +330,7 @@ internal static class CrashDataJson
                 threads = null;
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    ReadJsonDump(ref reader, ref crashingThread, ref reason, ref os, ref threads);
+                    ReadJsonDump(ref reader, source, ref crashingThread, ref reason, ref os, ref threads);
                 }
                 else
                 {
@@ -357,7 +367,7 @@ internal static class CrashDataJson
         return data;
     }
 
-    private static void ReadJsonDump(ref Utf8JsonReader reader, ref PyValue crashingThread, ref PyValue reason, ref PyValue os, ref IReadOnlyList<CrashThread>? threads)
+    private static void ReadJsonDump(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, ref PyValue crashingThread, ref PyValue reason, ref PyValue os, ref IReadOnlyList<CrashThread>? threads)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -367,7 +377,7 @@ internal static class CrashDataJson
             reader.Read();
             if (Is(name, escaped, key, "threads"u8))
             {
-                threads = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader) : SkipToNull(ref reader);
+                threads = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader, source) : SkipToNull(ref reader);
             }
             else if (Is(name, escaped, key, "crash_info"u8) && reader.TokenType == JsonTokenType.StartObject)
             {

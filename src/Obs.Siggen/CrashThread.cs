@@ -3,26 +3,72 @@ using Obs.Siggen.Python;
 namespace Obs.Siggen;
 
 /// <summary>One thread of the crashed process: its frames, innermost first.</summary>
+/// <remarks>
+/// A thread read from JSON keeps its JSON text and parses it on first use: the rules only look
+/// at the crashing thread (and thread 0 for shutdown hangs), so the other threads of a report
+/// are never decoded. Instances are immutable and safe to share between threads.
+/// </remarks>
 public sealed class CrashThread
 {
-    internal PyValue LastErrorValueValue;
+    private readonly byte[]? _json;
+    private ThreadBody? _body;
 
-    // JSON input only: a thread entry that is not an object, or "frames" that is not an array.
-    internal PyValue NonMapping;
-    internal PyValue FramesNonList;
-    internal IReadOnlyList<CrashFrame>? FrameList;
+    /// <summary>Creates an empty thread; set its properties with an object initializer.</summary>
+    public CrashThread()
+    {
+    }
+
+    internal CrashThread(byte[] json)
+    {
+        _json = json;
+    }
 
     /// <summary>Stack frames, innermost first (<c>frames</c>).</summary>
-    public IReadOnlyList<CrashFrame>? Frames { get => FrameList; init => FrameList = value; }
+    public IReadOnlyList<CrashFrame>? Frames { get => Body.FrameList; init => Body.FrameList = value; }
 
     /// <summary>Windows <c>GetLastError()</c> value (<c>last_error_value</c>), e.g. <c>ERROR_NOT_ENOUGH_MEMORY</c>.</summary>
     public string? LastErrorValue
     {
-        get => CrashData.AsString(LastErrorValueValue);
-        init => LastErrorValueValue = PyValue.FromOptional(value);
+        get => CrashData.AsString(Body.LastErrorValue);
+        init => Body.LastErrorValue = PyValue.FromOptional(value);
     }
 
-    internal bool IsMapping => NonMapping.IsMissing;
+    internal IReadOnlyList<CrashFrame>? FrameList => Body.FrameList;
+
+    internal PyValue FramesNonList => Body.FramesNonList;
+
+    internal PyValue LastErrorValueValue => Body.LastErrorValue;
+
+    internal PyValue NonMapping => Body.NonMapping;
+
+    internal bool IsMapping => Body.NonMapping.IsMissing;
+
+    private ThreadBody Body
+    {
+        get
+        {
+            var body = Volatile.Read(ref _body);
+            if (body is not null)
+            {
+                return body;
+            }
+
+            // Racing threads may both parse; the bodies are equal and one of them wins.
+            body = _json is null ? new ThreadBody() : CrashDataJson.ParseThread(_json);
+            return Interlocked.CompareExchange(ref _body, body, null) ?? body;
+        }
+    }
+}
+
+/// <summary>The content of a <see cref="CrashThread"/>, built at once (typed model) or on first use (JSON).</summary>
+internal sealed class ThreadBody
+{
+    public IReadOnlyList<CrashFrame>? FrameList;
+
+    // JSON input only: "frames" that is not an array, or a thread entry that is not an object.
+    public PyValue FramesNonList;
+    public PyValue NonMapping;
+    public PyValue LastErrorValue;
 }
 
 /// <summary>One stack frame as the stackwalker reports it.</summary>
@@ -33,7 +79,6 @@ public sealed class CrashFrame
     internal PyValue FileValue;
     internal PyValue LineValue;
     internal PyValue OffsetValue;
-    internal PyValue ModuleOffsetValue;
     internal PyValue NonMapping;
     internal PyValue InlinesNonList;
     internal PyValue UnloadedModulesNonList;
@@ -54,9 +99,6 @@ public sealed class CrashFrame
 
     /// <summary>Absolute instruction address as hex text (<c>offset</c>), e.g. <c>0x00007ff6</c>.</summary>
     public string? Offset { get => CrashData.AsString(OffsetValue); init => OffsetValue = PyValue.FromOptional(value); }
-
-    /// <summary>Address relative to the module (<c>module_offset</c>); not used by the rules.</summary>
-    public string? ModuleOffset { get => CrashData.AsString(ModuleOffsetValue); init => ModuleOffsetValue = PyValue.FromOptional(value); }
 
     /// <summary>Inlined calls at this address, innermost first (<c>inlines</c>).</summary>
     public IReadOnlyList<CrashInlineFrame>? Inlines { get => InlineList; init => InlineList = value; }

@@ -53,5 +53,26 @@ public sealed class SignatureState
     internal void AddRuleFailure(string message) => _notes.Add(RuleName + ": Rule failed: " + message);
 
     internal SignatureResult ToResult() =>
-        new(Signature, [.. _notes], _debugLog is null ? [] : [.. _debugLog], ProtoSignature, NormalizedFrames is null ? null : [.. NormalizedFrames]);
+        new(Signature, Freeze(_notes), _debugLog is null ? [] : Freeze(_debugLog), ProtoSignature, NormalizedFrames is null ? null : Freeze(NormalizedFrames));
+
+    private static string[] Freeze(IReadOnlyList<string> items)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        if (items is string[] array)
+        {
+            return array;
+        }
+
+        var copy = new string[items.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = items[i];
+        }
+
+        return copy;
+    }
 }

@@ -132,7 +132,14 @@ internal readonly struct PyValue
     }
 
     /// <summary>Python <c>str(value)</c> (f-string formatting).</summary>
-    public override string ToString() => Kind == PyKind.Str ? Str : Repr(this);
+    public override string ToString() => Kind switch
+    {
+        PyKind.Str => Str,
+        PyKind.Int when _ref is null => _bits.ToString(CultureInfo.InvariantCulture),
+        PyKind.Missing or PyKind.None => "None",
+        PyKind.Bool => Bool ? "True" : "False",
+        _ => Repr(this),
+    };
 
     /// <summary>Python <c>repr(value)</c>.</summary>
     public static string Repr(PyValue value)

@@ -27,12 +27,16 @@ internal sealed class FrameNormalizer(SignatureLists lists)
 
     private static readonly HashSet<string> FixableFunctions = [.. FileFunctionToFunction.Keys.Select(key => key.Function)];
 
+    private static readonly int LongestFixableFunction = FileFunctionToFunction.Keys.Max(key => key.Function.Length);
+
     private static readonly string[] QualifierSuffixes = ["const", "const&", "const &", "&&", "&"];
 
-    /// <summary>The signature text of one frame, in Socorro's precedence order.</summary>
-    public string Normalize(in FrameView frame)
+    /// <summary>
+    /// The signature text of one frame, in Socorro's precedence order; <paramref name="function"/>
+    /// and <paramref name="module"/> are the entry's values after Socorro's substitutions.
+    /// </summary>
+    public string Normalize(in FrameView frame, PyValue function, PyValue module)
     {
-        var function = frame.Function;
         var file = frame.File;
         var line = frame.Line;
 
@@ -58,7 +62,6 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         }
 
         // 3. The module, without brackets ("[vdso]" is "vdso"; bug 1926077).
-        var module = frame.Module;
         if (module.IsTruthy)
         {
             return PyText.Strip(RequireStr(module), "[]");
@@ -143,7 +146,7 @@ internal sealed class FrameNormalizer(SignatureLists lists)
     /// <summary>Socorro's <c>fix_missing_module</c>: the full Rust name for a known (file, function), else the function.</summary>
     public static PyValue FixMissingModule(PyValue function, PyValue file)
     {
-        if (function.IsStr && file.IsStr && FixableFunctions.Contains(function.Str)
+        if (function.IsStr && file.IsStr && function.Str.Length <= LongestFixableFunction && FixableFunctions.Contains(function.Str)
             && FrameText.ParseSourceFile(file.Str) is { } source
             && FileFunctionToFunction.TryGetValue((source, function.Str), out var fixedName))
         {
@@ -169,48 +172,28 @@ internal sealed class FrameNormalizer(SignatureLists lists)
 /// One entry of the frame list as Socorro's <c>frame_generator</c> yields it: an inlined call
 /// (function/file/line of the inline, module/offset of its frame) or the frame itself.
 /// </summary>
-internal readonly struct FrameView
+internal readonly struct FrameView(CrashFrame frame, CrashInlineFrame? inline)
 {
-    private readonly CrashFrame _frame;
+    public PyValue Function => inline is null ? frame.FunctionValue : inline.FunctionValue;
 
-    public FrameView(CrashFrame frame, PyValue function, PyValue file, PyValue line, PyValue module, bool isInline)
-    {
-        _frame = frame;
-        Function = function;
-        File = file;
-        Line = line;
-        Module = module;
-        IsInline = isInline;
-    }
+    public PyValue File => inline is null ? frame.FileValue : inline.FileValue;
 
-    /// <summary>The same entry with the function and module Socorro substituted before normalizing.</summary>
-    public FrameView(in FrameView entry, PyValue function, PyValue module)
-        : this(entry._frame, function, entry.File, entry.Line, module, entry.IsInline)
-    {
-    }
+    public PyValue Line => inline is null ? frame.LineValue : inline.LineValue;
 
-    public PyValue Function { get; }
+    public PyValue Module => frame.ModuleValue;
 
-    public PyValue File { get; }
+    public PyValue Offset => frame.OffsetValue;
 
-    public PyValue Line { get; }
-
-    public PyValue Module { get; }
-
-    public bool IsInline { get; }
-
-    public PyValue Offset => _frame.OffsetValue;
-
-    /// <summary><c>unloaded_modules[0].get("module")</c> when <c>unloaded_modules</c> is truthy.</summary>
+    /// <summary><c>unloaded_modules[0].get("module")</c> when <c>unloaded_modules</c> is truthy (inlined entries have none).</summary>
     public bool UnloadedModuleName(out PyValue name)
     {
         name = PyValue.None;
-        if (IsInline)
+        if (inline is not null)
         {
             return false;
         }
 
-        if (_frame.UnloadedModuleList is { } modules)
+        if (frame.UnloadedModuleList is { } modules)
         {
             if (modules.Count == 0)
             {
@@ -227,7 +210,7 @@ internal readonly struct FrameView
             return true;
         }
 
-        var raw = _frame.UnloadedModulesNonList;
+        var raw = frame.UnloadedModulesNonList;
         if (!raw.IsTruthy)
         {
             return false;

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
+using Obs.Siggen.Python;
 
 namespace Obs.Siggen.Rules;
 
@@ -70,7 +72,7 @@ internal static partial class FrameText
             var replacement = replace(text.AsSpan(previous, start - previous), text.AsSpan(start, position - start));
             if (replacement is not null)
             {
-                builder ??= new StringBuilder(text.Length);
+                builder ??= StringBuilderCache.Acquire(text.Length);
                 builder.Append(text, copied, start - copied).Append(replacement);
                 copied = position;
             }
@@ -78,7 +80,7 @@ internal static partial class FrameText
             previous = position;
         }
 
-        return builder is null ? text : builder.Append(text, copied, text.Length - copied).ToString();
+        return builder is null ? text : StringBuilderCache.GetStringAndRelease(builder.Append(text, copied, text.Length - copied));
     }
 
     /// <summary>
@@ -134,37 +136,47 @@ internal static partial class FrameText
             return function;
         }
 
-        // Token boundaries only; the text between two tokens is always exactly one space.
-        var tokens = new List<(int Start, int End)>();
-        Span<char> initial = stackalloc char[32];
-        var levels = new CharStack(initial);
+        // Token start offsets only: a token ends one space before the next one starts.
+        Span<int> initialTokens = stackalloc int[32];
+        var tokens = new IntList(initialTokens);
+        Span<char> initialLevels = stackalloc char[32];
+        var levels = new CharStack(initialLevels);
         var tokenStart = 0;
-        for (var i = 0; i < function.Length; i++)
+        var text = function.AsSpan();
+
+        // Only delimiters and spaces matter; identifier runs are skipped with a vectorized search.
+        for (var i = text.IndexOfAny(DelimitersAndSpace); i >= 0; i = NextSpecial(text, i + 1))
         {
-            var c = function[i];
+            var c = text[i];
             var closer = CloserOf(c);
             if (closer != '\0')
             {
                 levels.Push(closer);
             }
-            else if (IsCloser(c))
+            else if (c == ' ')
             {
-                // Only the matching closer pops; a stray one is ordinary text.
-                if (levels.Count > 0 && levels.Peek() == c)
+                if (levels.Count == 0)
                 {
-                    levels.Pop();
+                    tokens.Add(tokenStart);
+                    tokenStart = i + 1;
                 }
             }
-            else if (c == ' ' && levels.Count == 0)
+            else if (levels.Count > 0 && levels.Peek() == c)
             {
-                tokens.Add((tokenStart, i));
-                tokenStart = i + 1;
+                // Only the matching closer pops; a stray one is ordinary text.
+                levels.Pop();
             }
         }
 
+        // Python appends the final token only when it is not empty.
+        var end = function.Length;
         if (tokenStart < function.Length)
         {
-            tokens.Add((tokenStart, function.Length));
+            tokens.Add(tokenStart);
+        }
+        else
+        {
+            end = function.Length - 1;
         }
 
         if (tokens.Count == 0)
@@ -173,14 +185,43 @@ internal static partial class FrameText
         }
 
         var last = tokens.Count - 1;
-        var lastStart = tokens[last].Start;
+        var lastStart = tokens[last];
         while (last > 0 && (StartsWithAt(function, lastStart, "(") || StartsWithAt(function, lastStart, "[clone")))
         {
             last--;
-            lastStart = tokens[last].Start;
+            lastStart = tokens[last];
         }
 
-        return function[lastStart..tokens[^1].End];
+        return lastStart == 0 && end == function.Length ? function : function[lastStart..end];
+    }
+
+    private ref struct IntList(Span<int> initial)
+    {
+        private Span<int> _items = initial;
+
+        public int Count { get; private set; }
+
+        public readonly int this[int index] => _items[index];
+
+        public void Add(int value)
+        {
+            if (Count == _items.Length)
+            {
+                var larger = new int[_items.Length * 2];
+                _items.CopyTo(larger);
+                _items = larger;
+            }
+
+            _items[Count++] = value;
+        }
+    }
+
+    private static readonly SearchValues<char> DelimitersAndSpace = SearchValues.Create("(){}[]<>`' ");
+
+    private static int NextSpecial(ReadOnlySpan<char> text, int from)
+    {
+        var next = text[from..].IndexOfAny(DelimitersAndSpace);
+        return next < 0 ? -1 : from + next;
     }
 
     private static bool StartsWithAt(string text, int index, string prefix) =>
@@ -301,7 +342,7 @@ internal static partial class FrameText
             return text;
         }
 
-        var builder = new StringBuilder(text.Length);
+        var builder = StringBuilderCache.Acquire(text.Length);
         var previous = 0;
         while (index >= 0)
         {
@@ -310,7 +351,7 @@ internal static partial class FrameText
             index = IndexOfSpaceBeforePointer(text, previous);
         }
 
-        return builder.Append(text, previous, text.Length - previous).ToString();
+        return StringBuilderCache.GetStringAndRelease(builder.Append(text, previous, text.Length - previous));
     }
 
     private static int IndexOfSpaceBeforePointer(string text, int from)
@@ -335,7 +376,7 @@ internal static partial class FrameText
             return text;
         }
 
-        var builder = new StringBuilder(text.Length + 8);
+        StringBuilder? builder = null;
         var previous = 0;
         for (; comma >= 0; comma = text.IndexOf(',', comma + 1))
         {
@@ -344,11 +385,12 @@ internal static partial class FrameText
                 continue;
             }
 
+            builder ??= StringBuilderCache.Acquire(text.Length + 8);
             builder.Append(text, previous, comma + 1 - previous).Append(' ');
             previous = comma + 1;
         }
 
-        return previous == 0 ? text : builder.Append(text, previous, text.Length - previous).ToString();
+        return builder is null ? text : StringBuilderCache.GetStringAndRelease(builder.Append(text, previous, text.Length - previous));
     }
 
     /// <summary><c>re.sub(r"::h[0-9a-fA-F]+$", "")</c>: the Rust symbol hash.</summary>

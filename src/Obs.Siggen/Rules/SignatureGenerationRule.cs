@@ -51,8 +51,9 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
         Apply(state, cSignature, cNotes);
         if (frames.Count > 0)
         {
-            state.NormalizedFrames = frames;
-            state.ProtoSignature = string.Join(" | ", frames);
+            var normalized = frames.ToArray();
+            state.NormalizedFrames = normalized;
+            state.ProtoSignature = string.Join(" | ", normalized);
         }
     }
 
@@ -105,7 +106,7 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
     /// <summary>Socorro's <c>_create_frame_list</c>: up to 40 normalized frames, inlined calls first.</summary>
     internal List<string> CreateFrameList(CrashThread? thread, bool lowerCaseModules)
     {
-        var result = new List<string>();
+        var result = new List<string>(MaximumFramesToConsider);
         if (thread is null)
         {
             return result;
@@ -140,7 +141,7 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
                         throw PyErrors.NoAttribute(inline.NonMapping, "get");
                     }
 
-                    result.Add(NormalizeEntry(new FrameView(frame, inline.FunctionValue, inline.FileValue, inline.LineValue, frame.ModuleValue, isInline: true), lowerCaseModules));
+                    result.Add(NormalizeEntry(new FrameView(frame, inline), lowerCaseModules));
                     if (result.Count == MaximumFramesToConsider)
                     {
                         return result;
@@ -152,7 +153,7 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
                 RejectNonListFrames(frame.InlinesNonList);
             }
 
-            result.Add(NormalizeEntry(new FrameView(frame, frame.FunctionValue, frame.FileValue, frame.LineValue, frame.ModuleValue, isInline: false), lowerCaseModules));
+            result.Add(NormalizeEntry(new FrameView(frame, null), lowerCaseModules));
             if (result.Count == MaximumFramesToConsider)
             {
                 return result;
@@ -179,7 +180,7 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
         }
     }
 
-    private string NormalizeEntry(FrameView view, bool lowerCaseModules)
+    private string NormalizeEntry(in FrameView view, bool lowerCaseModules)
     {
         var function = FrameNormalizer.FixMissingModule(view.Function, view.File);
         var module = view.Module;
@@ -188,13 +189,12 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
             module = PyValue.FromString(PyText.Lower(module.IsStr ? module.Str : throw PyErrors.NoAttribute(module, "lower")));
         }
 
-        return _normalizer.Normalize(new FrameView(view, function, module));
+        return _normalizer.Normalize(view, function, module);
     }
 
     /// <summary>Socorro's <c>CSignatureTool.generate</c>: sentinels, irrelevant and prefix frames, the join.</summary>
     internal (string Signature, List<string>? Notes) CSignature(List<string> frames, BigInteger crashingThread, SignatureState? state)
     {
-        var source = frames;
         var sentinelIndex = -1;
         foreach (var sentinel in lists.Sentinels)
         {
@@ -217,16 +217,18 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
             }
         }
 
+        var debug = state?.IsDebugEnabled == true ? state : null;
+        var start = 0;
         if (sentinelIndex >= 0)
         {
-            state?.AddDebug($"sentinel; starting at \"{frames[sentinelIndex]}\" index {sentinelIndex}");
-            source = frames.GetRange(sentinelIndex, frames.Count - sentinelIndex);
+            debug?.AddDebug($"sentinel; starting at \"{frames[sentinelIndex]}\" index {sentinelIndex}");
+            start = sentinelIndex;
         }
 
-        var debug = state?.IsDebugEnabled == true ? state : null;
         var kept = new List<string>();
-        foreach (var frame in source)
+        for (var i = start; i < frames.Count; i++)
         {
+            var frame = frames[i];
             if (frame.Length == 0)
             {
                 debug?.AddDebug("empty string; ignoring");
@@ -262,7 +264,7 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
         }
 
         var note = $"CSignatureTool: no frame data for crashing thread ({crashingThread})";
-        return (source.Count > 0 ? source[0] : "EMPTY: no frame data available", [note]);
+        return (start < frames.Count ? frames[start] : "EMPTY: no frame data available", [note]);
     }
 
     private static bool IsMergeableModuleFrame(string frame) =>
