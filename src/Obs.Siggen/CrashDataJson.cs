@@ -65,7 +65,7 @@ internal static class CrashDataJson
             reader.Read();
             if (Is(name, escaped, key, "threads"u8))
             {
-                data.ThreadList = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader, source) : SkipToNull(ref reader);
+                data.ThreadList = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader, source, data.CrashingThreadValue) : SkipToNull(ref reader);
             }
             else if (!TryReadTopLevel(ref reader, data, name, escaped, key))
             {
@@ -115,18 +115,48 @@ internal static class CrashDataJson
         return null;
     }
 
-    // Each thread keeps a copy of its own JSON text and is decoded on first use.
-    private static CrashThread[] ReadThreads(ref Utf8JsonReader reader, ReadOnlySpan<byte> source)
+    /// <summary>
+    /// Reads the <c>threads</c> array. The threads the rules read (thread 0, and the crashing
+    /// thread when its index is already known) are decoded now; every other thread keeps a copy
+    /// of its JSON text and is decoded only if something asks for it. A report has dozens of
+    /// threads, and only one or two of them matter for the signature.
+    /// </summary>
+    private static CrashThread[] ReadThreads(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, PyValue crashingThread)
     {
+        var wanted = WantedThread(crashingThread);
         var threads = new List<CrashThread>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
+            var index = threads.Count;
+            if (index == 0 || index == wanted || (wanted == UnknownThread && index < EagerThreadsWhenUnknown))
+            {
+                threads.Add(new CrashThread(ReadThread(ref reader)));
+                continue;
+            }
+
             var start = (int)reader.TokenStartIndex;
             reader.Skip();
             threads.Add(new CrashThread(source[start..(int)reader.BytesConsumed].ToArray()));
         }
 
         return [.. threads];
+    }
+
+    private const int UnknownThread = -1;
+    private const int EagerThreadsWhenUnknown = 4;
+
+    // The index get_crashing_thread() will give, when it is a known non-negative int.
+    private static int WantedThread(PyValue crashingThread)
+    {
+        if (crashingThread.IsMissing)
+        {
+            return UnknownThread;
+        }
+
+        var index = PyText.ToInt(crashingThread, out var error);
+        return error == PyIntError.None && index >= 0 && index < int.MaxValue ? (int)index
+            : error is PyIntError.TypeError or PyIntError.ValueError ? 0
+            : UnknownThread;
     }
 
     /// <summary>Decodes one thread's JSON text (an element of <c>threads</c>).</summary>
@@ -377,7 +407,7 @@ internal static class CrashDataJson
             reader.Read();
             if (Is(name, escaped, key, "threads"u8))
             {
-                threads = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader, source) : SkipToNull(ref reader);
+                threads = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader, source, crashingThread.IsNone ? PyValue.Missing : crashingThread) : SkipToNull(ref reader);
             }
             else if (Is(name, escaped, key, "crash_info"u8) && reader.TokenType == JsonTokenType.StartObject)
             {

@@ -23,6 +23,11 @@ public sealed class CrashThread
         _json = json;
     }
 
+    internal CrashThread(ThreadBody body)
+    {
+        _body = body;
+    }
+
     /// <summary>Stack frames, innermost first (<c>frames</c>).</summary>
     public IReadOnlyList<CrashFrame>? Frames { get => Body.FrameList; init => Body.FrameList = value; }
 

@@ -17,6 +17,7 @@ internal sealed class PrefixMatcher
     private readonly Dictionary<char, string[]> _literalsByFirstChar;
     private readonly SearchValues<string>? _contained;
     private readonly Regex? _rest;
+    private readonly (string Prefix, Regex Pattern)[] _guarded;
     private readonly bool _matchesEverything;
 
     public PrefixMatcher(IReadOnlyList<string> patterns, RegexOptions options)
@@ -24,6 +25,7 @@ internal sealed class PrefixMatcher
         var literals = new List<string>();
         var contained = new List<string>();
         var rest = new List<string>();
+        var guarded = new List<(string, Regex)>();
         foreach (var pattern in patterns)
         {
             if (TryUnescapeLiteral(pattern, out var literal))
@@ -39,11 +41,18 @@ internal sealed class PrefixMatcher
             {
                 contained.Add(inner);
             }
+            else if (LiteralPrefix(pattern) is { Length: > 0 } prefix)
+            {
+                // Only frames starting with the literal prefix can match: test that first.
+                guarded.Add((prefix, new Regex("^(?:" + pattern + ")", options)));
+            }
             else
             {
                 rest.Add(pattern);
             }
         }
+
+        _guarded = [.. guarded];
 
         // "|".join([]) is "", which matches everything.
         _matchesEverything |= patterns.Count == 0;
@@ -85,7 +94,97 @@ internal sealed class PrefixMatcher
             }
         }
 
+        foreach (var (prefix, pattern) in _guarded)
+        {
+            if (text.StartsWith(prefix, StringComparison.Ordinal) && pattern.IsMatch(text))
+            {
+                return true;
+            }
+        }
+
         return _rest?.IsMatch(text) == true;
+    }
+
+    /// <summary>
+    /// The literal text every match must start with: characters up to the first metacharacter,
+    /// minus the last one when a quantifier follows it (<c>ab?</c> only promises <c>a</c>).
+    /// A top-level alternation anywhere makes the prefix empty.
+    /// </summary>
+    internal static string LiteralPrefix(string pattern)
+    {
+        if (HasTopLevelAlternation(pattern))
+        {
+            return string.Empty;
+        }
+
+        var builder = new StringBuilder();
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            var c = pattern[i];
+            string piece;
+            int next;
+            if (c == '\\' && i + 1 < pattern.Length && IsEscapableLiteral(pattern[i + 1]))
+            {
+                piece = pattern[i + 1].ToString();
+                next = i + 2;
+            }
+            else if (c is '.' or '^' or '$' or '*' or '+' or '?' or '{' or '}' or '[' or ']' or '|' or '(' or ')' or '\\' || char.IsWhiteSpace(c))
+            {
+                break;
+            }
+            else
+            {
+                piece = c.ToString();
+                next = i + 1;
+            }
+
+            if (next < pattern.Length && pattern[next] is '?' or '*' or '+' or '{')
+            {
+                break;
+            }
+
+            builder.Append(piece);
+            i = next;
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool HasTopLevelAlternation(string pattern)
+    {
+        var depth = 0;
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\')
+            {
+                i++;
+            }
+            else if (inClass)
+            {
+                inClass = c != ']';
+            }
+            else if (c == '[')
+            {
+                inClass = true;
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')')
+            {
+                depth--;
+            }
+            else if (c == '|' && depth == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

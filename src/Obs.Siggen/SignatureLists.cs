@@ -49,7 +49,15 @@ public sealed class SignatureLists
         }
 
         ConditionalSentinels = conditionalSentinels ?? [];
+        _sentinelSet = new HashSet<string>(sentinels, StringComparer.Ordinal);
+        foreach (var sentinel in sentinels)
+        {
+            _sentinelLengths = Math.Max(_sentinelLengths, sentinel.Length);
+        }
     }
+
+    private readonly HashSet<string> _sentinelSet;
+    private readonly int _sentinelLengths;
 
     /// <summary>Socorro's lists (commit 7e28d72b5ffb, MPL-2.0), embedded in this assembly.</summary>
     public static SignatureLists Default => DefaultLists.Value;
@@ -112,6 +120,8 @@ public sealed class SignatureLists
 
     internal static SignatureLists CreateWithConditionalSentinels(string[] irrelevant, string[] prefix, string[] sentinels, string[] lineNumbers, SentinelCondition[] conditional) =>
         new(irrelevant, prefix, sentinels, lineNumbers, conditional);
+
+    internal bool IsSentinel(string frame) => frame.Length <= _sentinelLengths && _sentinelSet.Contains(frame);
 
     internal bool IsIrrelevant(string frame) => Irrelevant.IsMatch(frame);
 

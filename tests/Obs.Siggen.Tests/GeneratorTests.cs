@@ -131,6 +131,30 @@ public sealed class GeneratorTests
         Assert.Equal(2, data.Threads[0].Frames!.Count);
     }
 
+    [Fact]
+    public void Threads_decoded_lazily_read_the_same_as_threads_decoded_at_once()
+    {
+        // "crashing_thread" after "threads": the index is unknown while the threads are read,
+        // so threads 4 and 5 are kept as JSON text and decoded on first use.
+        var threads = string.Join(",", Enumerable.Range(0, 6).Select(i => $$"""{"last_error_value": "E{{i}}", "frames": [{"function": "f{{i}}()"}, {"module": "m{{i}}"}]}"""));
+        var late = CrashData.Parse("{\"threads\": [" + threads + "], \"crashing_thread\": 5}");
+        var early = CrashData.Parse("{\"crashing_thread\": 5, \"threads\": [" + threads + "]}");
+
+        Assert.Equal("f5", Siggen.Default.Generate(late).Signature);
+        Assert.Equal("f5", Siggen.Default.Generate(early).Signature);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal($"E{i}", late.Threads![i].LastErrorValue);
+            Assert.Equal($"m{i}", late.Threads[i].Frames![1].Module);
+            Assert.Equal($"f{i}()", early.Threads![i].Frames![0].Function);
+        }
+
+        var concurrent = CrashData.Parse("{\"threads\": [" + threads + "], \"crashing_thread\": 4}");
+        var signatures = new string[8];
+        Parallel.For(0, signatures.Length, i => signatures[i] = Siggen.Default.Generate(concurrent).Signature);
+        Assert.All(signatures, signature => Assert.Equal("f4", signature));
+    }
+
     [Theory]
     [InlineData("[]")]
     [InlineData("5")]

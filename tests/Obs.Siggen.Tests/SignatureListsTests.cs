@@ -66,6 +66,20 @@ public sealed class SignatureListsTests
         Assert.Empty(disagreements);
     }
 
+    [Theory]
+    [InlineData(@"stdext::_?(h|H)ash", "stdext::")]
+    [InlineData(@"libc\.so(\.\d+)?", "libc.so")]
+    [InlineData(@"@0x[0-9a-fA-F]{2,}", "@0x")]
+    [InlineData(@"JS::Call$", "JS::Call")]
+    [InlineData(@"(Nt|Zw)?WaitForKeyedEvent", "")]
+    [InlineData(@"ab|cd", "")]
+    [InlineData(@"{virtual override thunk}", "")]
+    [InlineData(@"\d+x", "")]
+    public void Literal_prefix_of_a_pattern_is_what_every_match_starts_with(string pattern, string expected)
+    {
+        Assert.Equal(expected, PrefixMatcher.LiteralPrefix(pattern));
+    }
+
     [Fact]
     public void List_text_is_stripped_and_comments_and_blank_lines_skipped()
     {

@@ -108,10 +108,7 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         }
 
         function = function.Replace("`anonymous namespace'", "(anonymous namespace)", StringComparison.Ordinal);
-        if (function.Contains("::$_", StringComparison.Ordinal))
-        {
-            function = FrameText.LambdaNumber().Replace(function, "::$::");
-        }
+        function = FrameText.ReplaceLambdaNumbers(function);
 
         function = FrameText.CollapseTypes(function);
         function = FrameText.CollapseArguments(function);

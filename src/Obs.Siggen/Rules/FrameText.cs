@@ -330,8 +330,39 @@ internal static partial class FrameText
     }
 
     /// <summary><c>re.sub(r"::\$_\d+::", "::$::")</c>: numbered lambdas become <c>$</c>.</summary>
-    [GeneratedRegex(@"::\$_\d+::", RegexOptions.CultureInvariant)]
-    public static partial Regex LambdaNumber();
+    /// <remarks>Like <c>re.sub</c>, the search resumes after each match, so matches never overlap.</remarks>
+    public static string ReplaceLambdaNumbers(string function)
+    {
+        StringBuilder? builder = null;
+        var copied = 0;
+        var from = 0;
+        while (from < function.Length)
+        {
+            var match = function.IndexOf("::$_", from, StringComparison.Ordinal);
+            if (match < 0)
+            {
+                break;
+            }
+
+            var digitsEnd = match + 4;
+            while (digitsEnd < function.Length && char.IsDigit(function[digitsEnd]))
+            {
+                digitsEnd++;
+            }
+
+            if (digitsEnd == match + 4 || !function.AsSpan(digitsEnd).StartsWith("::", StringComparison.Ordinal))
+            {
+                from = match + 1;
+                continue;
+            }
+
+            builder ??= StringBuilderCache.Acquire(function.Length);
+            builder.Append(function, copied, match - copied).Append("::$::");
+            copied = from = digitsEnd + 2;
+        }
+
+        return builder is null ? function : StringBuilderCache.GetStringAndRelease(builder.Append(function, copied, function.Length - copied));
+    }
 
     /// <summary><c>re.sub(r" (?=[\*&amp;,])", "")</c>: no space before <c>*</c>, <c>&amp;</c> or <c>,</c>.</summary>
     public static string RemoveSpaceBeforePointer(string text)

@@ -195,13 +195,14 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
     /// <summary>Socorro's <c>CSignatureTool.generate</c>: sentinels, irrelevant and prefix frames, the join.</summary>
     internal (string Signature, List<string>? Notes) CSignature(List<string> frames, BigInteger crashingThread, SignatureState? state)
     {
+        // The earliest frame equal to any sentinel: list.index() of each, then min().
         var sentinelIndex = -1;
-        foreach (var sentinel in lists.Sentinels)
+        for (var i = 0; i < frames.Count; i++)
         {
-            var index = frames.IndexOf(sentinel);
-            if (index >= 0 && (sentinelIndex < 0 || index < sentinelIndex))
+            if (lists.IsSentinel(frames[i]))
             {
-                sentinelIndex = index;
+                sentinelIndex = i;
+                break;
             }
         }
 
@@ -263,9 +264,14 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
             return (string.Join(" | ", kept), null);
         }
 
-        var note = $"CSignatureTool: no frame data for crashing thread ({crashingThread})";
+        var note = "CSignatureTool: no frame data for crashing thread (" + FormatInt(crashingThread) + ")";
         return (start < frames.Count ? frames[start] : "EMPTY: no frame data available", [note]);
     }
+
+    private static string FormatInt(BigInteger value) =>
+        value >= long.MinValue && value <= long.MaxValue
+            ? ((long)value).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsMergeableModuleFrame(string frame) =>
         PyText.LowerEndsWith(frame, ".dll") || PyText.LowerEndsWith(frame, ".so")
