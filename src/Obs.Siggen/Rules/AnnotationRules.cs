@@ -93,7 +93,9 @@ internal sealed class OomSignatureRule : ISignatureRule
                 state.SetSignature(size <= SmallAllocationLimit ? "OOM | small" : "OOM | large | " + state.Signature);
                 return;
             default:
-                throw new PyException(PyText.IntErrorMessage(value, error));
+                // Python raises here; reporting it directly spares an exception per such crash.
+                state.AddRuleFailure(PyText.IntErrorMessage(value, error));
+                return;
         }
     }
 }
@@ -189,7 +191,8 @@ internal sealed class SignatureShutdownTimeoutRule : ISignatureRule
 
         if (shutdown.Kind != PyKind.Dict)
         {
-            throw PyErrors.NoAttribute(shutdown, "get");
+            state.AddRuleFailure(PyErrors.NoAttribute(shutdown, "get").Message);
+            return;
         }
 
         var phase = shutdown.Dict.Get("phase");
