@@ -8,14 +8,14 @@ internal static class StringBuilderCache
     private const int MaxCachedCapacity = 1024;
 
     [ThreadStatic]
-    private static StringBuilder? t_cached;
+    private static StringBuilder? _cached;
 
     public static StringBuilder Acquire(int capacity)
     {
-        var builder = t_cached;
+        var builder = _cached;
         if (builder is not null && capacity <= builder.Capacity)
         {
-            t_cached = null;
+            _cached = null;
             builder.Clear();
             return builder;
         }
@@ -28,7 +28,7 @@ internal static class StringBuilderCache
         var text = builder.ToString();
         if (builder.Capacity <= MaxCachedCapacity)
         {
-            t_cached = builder;
+            _cached = builder;
         }
 
         return text;
