@@ -186,7 +186,7 @@ internal static class CrashDataJson
             {
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {
-                    var frames = new List<CrashFrame>();
+                    var frames = new List<CrashFrame>(16);
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
                         frames.Add(ReadFrame(ref reader));

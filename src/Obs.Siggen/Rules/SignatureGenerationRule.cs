@@ -123,8 +123,10 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
             return result;
         }
 
-        foreach (var frame in frames)
+        // Index loops: no enumerator allocation per call on the hot path.
+        for (var f = 0; f < frames.Count; f++)
         {
+            var frame = frames[f];
             if (!frame.IsMapping)
             {
                 throw frame.NonMapping.IsNone
@@ -134,8 +136,9 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
 
             if (frame.InlineList is { } inlines)
             {
-                foreach (var inline in inlines)
+                for (var n = 0; n < inlines.Count; n++)
                 {
+                    var inline = inlines[n];
                     if (!inline.IsMapping)
                     {
                         throw PyErrors.NoAttribute(inline.NonMapping, "get");
