@@ -14,7 +14,9 @@ namespace Obs.Siggen;
 /// </summary>
 internal sealed class PrefixMatcher
 {
-    private readonly Dictionary<char, string[]> _literalsByFirstChar;
+    // Literal prefixes keyed by their first two characters; one-character literals separately.
+    private readonly Dictionary<int, string[]> _literalsByFirstTwoChars;
+    private readonly HashSet<char> _singleCharLiterals;
     private readonly SearchValues<string>? _contained;
     private readonly Regex? _rest;
     private readonly (string Prefix, Regex Pattern)[] _guarded;
@@ -56,10 +58,13 @@ internal sealed class PrefixMatcher
 
         // "|".join([]) is "", which matches everything.
         _matchesEverything |= patterns.Count == 0;
-        _literalsByFirstChar = literals.Where(l => l.Length > 0).GroupBy(l => l[0]).ToDictionary(g => g.Key, g => g.Distinct().ToArray());
+        _literalsByFirstTwoChars = literals.Where(l => l.Length > 1).GroupBy(l => Key(l[0], l[1])).ToDictionary(g => g.Key, g => g.Distinct().ToArray());
+        _singleCharLiterals = [.. literals.Where(l => l.Length == 1).Select(l => l[0])];
         _contained = contained.Count > 0 ? SearchValues.Create([.. contained.Distinct()], StringComparison.Ordinal) : null;
         _rest = rest.Count > 0 ? new Regex("^(?:" + string.Join('|', rest) + ")", options) : null;
     }
+
+    private static int Key(char first, char second) => (first << 16) | second;
 
     public bool IsMatch(string text)
     {
@@ -68,7 +73,12 @@ internal sealed class PrefixMatcher
             return true;
         }
 
-        if (text.Length > 0 && _literalsByFirstChar.TryGetValue(text[0], out var candidates))
+        if (text.Length > 0 && _singleCharLiterals.Contains(text[0]))
+        {
+            return true;
+        }
+
+        if (text.Length > 1 && _literalsByFirstTwoChars.TryGetValue(Key(text[0], text[1]), out var candidates))
         {
             foreach (var literal in candidates)
             {
