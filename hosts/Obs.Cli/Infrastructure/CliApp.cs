@@ -60,6 +60,7 @@ internal static class CliApp
         root.Options.Add(Verbose);
         root.Subcommands.Add(SymCommands.Create(console));
         root.Subcommands.Add(DumpCommand.Create(console));
+        root.Subcommands.Add(SignatureCommand.Create(console));
         return root;
     }
 
