@@ -85,6 +85,16 @@ public sealed partial class SymbolIndex
         return _fileNames[index] ??= DecodeString(_tables.Files.Table.Span[index].Name);
     }
 
+    /// <summary>Hints that the name of a file will be read soon (the cached string, once it exists).</summary>
+    internal void PrefetchFileName(uint fileId)
+    {
+        var index = _tables.Files.Find(fileId);
+        if (index >= 0 && _fileNames[index] is { } name)
+        {
+            Storage.Prefetch.Object(name);
+        }
+    }
+
     internal ReadOnlySpan<byte> GetFileNameUtf8(uint fileId)
     {
         var index = _tables.Files.Find(fileId);

@@ -154,7 +154,6 @@ internal static class SymbolIndexAssembler
 
         var tables = new SymbolTables(
             functions,
-            BuildStarts(functions, 1),
             BuildStarts(functions, SymbolTables.StartSampleStride),
             lineSegments,
             inlineSegments,

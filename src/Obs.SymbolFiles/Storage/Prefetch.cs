@@ -12,6 +12,7 @@ namespace Obs.SymbolFiles.Storage;
 /// </summary>
 internal static class Prefetch
 {
+    /// <summary>Hints that the first cache line of <paramref name="data"/> will be read soon.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Read<T>(ReadOnlySpan<T> data)
         where T : unmanaged
@@ -19,6 +20,33 @@ internal static class Prefetch
         if (Sse.IsSupported && !data.IsEmpty)
         {
             Sse.Prefetch0(Unsafe.AsPointer(ref MemoryMarshal.GetReference(data)));
+        }
+    }
+
+    /// <summary>Hints that every cache line of <paramref name="data"/> will be read soon.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void ReadAll<T>(ReadOnlySpan<T> data)
+        where T : unmanaged
+    {
+        if (Sse.IsSupported && !data.IsEmpty)
+        {
+            var start = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(data));
+            var end = start + ((long)data.Length * sizeof(T));
+            for (var line = (byte*)((nuint)start & ~(nuint)63); line < end; line += 64)
+            {
+                Sse.Prefetch0(line);
+            }
+        }
+    }
+
+    /// <summary>Hints that a string will be read soon.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Object(string text)
+    {
+        if (Sse.IsSupported)
+        {
+            // A prefetch cannot fault, so a stale address after the GC moves the string is harmless.
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in text.GetPinnableReference())));
         }
     }
 }

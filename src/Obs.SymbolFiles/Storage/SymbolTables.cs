@@ -8,7 +8,6 @@ namespace Obs.SymbolFiles.Storage;
 /// </summary>
 internal sealed record SymbolTables(
     NativeTable<FunctionRecord> Functions,
-    NativeTable<ulong> FunctionStarts,
     NativeTable<ulong> FunctionStartSamples,
     NativeTable<LineRecord>[] LineSegments,
     NativeTable<InlineRangeRecord>[] InlineSegments,
@@ -26,7 +25,7 @@ internal sealed record SymbolTables(
     {
         get
         {
-            var total = Functions.ByteCount + FunctionStarts.ByteCount + FunctionStartSamples.ByteCount + Publics.ByteCount + Files.Table.ByteCount +
+            var total = Functions.ByteCount + FunctionStartSamples.ByteCount + Publics.ByteCount + Files.Table.ByteCount +
                 Origins.Table.ByteCount + CfiInits.ByteCount + CfiDeltas.ByteCount + StackWinFrameData.ByteCount + StackWinFpo.ByteCount;
             for (var i = 0; i < LineSegments.Length; i++)
             {
