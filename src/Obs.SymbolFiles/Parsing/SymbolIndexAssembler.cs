@@ -341,27 +341,7 @@ internal static class SymbolIndexAssembler
     {
         var functions = table.Span;
         var order = SortedOrder<FunctionRecord, ByRange>(functions);
-        var keep = new bool[functions.Length];
-        var hasLast = false;
-        ulong lastEnd = 0;
-        foreach (var index in order)
-        {
-            ref readonly var function = ref functions[index];
-            if (function.Size == 0 || function.Address + function.Size < function.Address)
-            {
-                counters.ZeroSize++;
-            }
-            else if (hasLast && function.Address < lastEnd)
-            {
-                counters.Overlaps++;
-            }
-            else
-            {
-                keep[index] = true;
-                hasLast = true;
-                lastEnd = function.End;
-            }
-        }
+        var keep = KeepFirstOfOverlapping<FunctionRecord, ByRange>(functions, order, ref counters);
 
         // Compact each segment's lines and inline ranges in file order, where each function's
         // slice comes after the previous function's, so every move is to a lower index.
@@ -417,6 +397,41 @@ internal static class SymbolIndexAssembler
 
         table.Dispose();
         return sorted.Detach();
+    }
+
+    /// <summary>
+    /// rust-minidump's policy for FUNC and STACK CFI INIT ranges, visited in sorted
+    /// <paramref name="order"/>: an empty (or address-overflowing) range is dropped, and so is a
+    /// range that overlaps the last kept one (the first wins; an exact duplicate is the same case).
+    /// </summary>
+    private static bool[] KeepFirstOfOverlapping<T, TKey>(ReadOnlySpan<T> records, int[] order, ref Counters counters)
+        where T : unmanaged
+        where TKey : ISortKey<T>
+    {
+        var keep = new bool[records.Length];
+        var hasLast = false;
+        ulong lastEnd = 0;
+        foreach (var index in order)
+        {
+            var start = TKey.Primary(records[index]);
+            var end = TKey.Secondary(records[index]);
+            if (end <= start)
+            {
+                counters.ZeroSize++;
+            }
+            else if (hasLast && start < lastEnd)
+            {
+                counters.Overlaps++;
+            }
+            else
+            {
+                keep[index] = true;
+                hasLast = true;
+                lastEnd = end;
+            }
+        }
+
+        return keep;
     }
 
     /// <summary>The kept functions of each segment, in file order.</summary>
@@ -530,27 +545,7 @@ internal static class SymbolIndexAssembler
         var inits = tables.CfiInits.Span;
         var deltas = tables.CfiDeltas.Span;
         var order = SortedOrder<CfiInitRecord, ByRange>(inits);
-        var keep = new bool[inits.Length];
-        var hasLast = false;
-        ulong lastEnd = 0;
-        foreach (var index in order)
-        {
-            ref readonly var init = ref inits[index];
-            if (init.Size == 0 || init.Address + init.Size < init.Address)
-            {
-                counters.ZeroSize++;
-            }
-            else if (hasLast && init.Address < lastEnd)
-            {
-                counters.Overlaps++;
-            }
-            else
-            {
-                keep[index] = true;
-                hasLast = true;
-                lastEnd = init.End;
-            }
-        }
+        var keep = KeepFirstOfOverlapping<CfiInitRecord, ByRange>(inits, order, ref counters);
 
         var deltaWrite = 0;
         for (var i = 0; i < inits.Length; i++)
