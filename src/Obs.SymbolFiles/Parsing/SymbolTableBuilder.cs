@@ -424,15 +424,7 @@ internal sealed class SymbolTableBuilder : IDisposable
         InlineRanges.EnsureCapacity(firstRange + (pairs.Length / 2));
         for (var i = 0; i < pairs.Length; i += 2)
         {
-            InlineRanges.Add(new InlineRangeRecord
-            {
-                Address = pairs[i],
-                Size = (uint)pairs[i + 1],
-                Depth = depth,
-                CallLine = callLine,
-                CallFile = callFile,
-                OriginName = StringRef.ForOriginId(origin),
-            });
+            AddInlineRange(pairs[i], (uint)pairs[i + 1], depth, callLine, callFile, origin);
         }
 
         return FinishInline(oldSyntax, firstRange, byteOffset);
@@ -464,19 +456,23 @@ internal sealed class SymbolTableBuilder : IDisposable
                 return SymbolFileDiagnosticKind.MalformedRecord;
             }
 
-            InlineRanges.Add(new InlineRangeRecord
-            {
-                Address = address,
-                Size = size,
-                Depth = depth,
-                CallLine = callLine,
-                CallFile = callFile,
-                OriginName = StringRef.ForOriginId(origin),
-            });
+            AddInlineRange(address, size, depth, callLine, callFile, origin);
         }
 
         return FinishInline(oldSyntax, firstRange, byteOffset);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddInlineRange(ulong address, uint size, uint depth, uint callLine, uint callFile, uint origin) =>
+        InlineRanges.Add(new InlineRangeRecord
+        {
+            Address = address,
+            Size = size,
+            Depth = depth,
+            CallLine = callLine,
+            CallFile = callFile,
+            OriginName = StringRef.ForOriginId(origin),
+        });
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private SymbolFileDiagnosticKind? FinishInline(bool oldSyntax, int firstRange, long byteOffset)
