@@ -69,10 +69,8 @@ internal static class DumpCommand
 
         o.StringArray("warnings", dump.Warnings);
 
-        o.StartArray("streams");
-        foreach (var entry in dump.Directory)
+        o.ObjectArray("streams", dump.Directory, (o, entry) =>
         {
-            o.StartObject(null);
             o.Number("index", entry.Index);
             o.Hex("stream_type", (uint)entry.StreamType);
             o.String("name", MinidumpStreamTypes.GetName(entry.StreamType));
@@ -97,10 +95,7 @@ internal static class DumpCommand
                 WriteError(o, "error", ex);
             }
 
-            o.EndObject();
-        }
-
-        o.EndArray();
+        });
         o.EndObject();
     }
 
@@ -127,10 +122,8 @@ internal static class DumpCommand
                 WriteModules(o, modules);
                 break;
             case MinidumpUnloadedModuleList unloaded:
-                o.StartArray("modules");
-                foreach (var m in unloaded.Modules)
+                o.ObjectArray("modules", unloaded.Modules, (o, m) =>
                 {
-                    o.StartObject(null);
                     o.Hex("base_addr", m.BaseAddress);
                     o.Hex("end_addr", m.EndAddress);
                     o.Number("size", m.Size);
@@ -138,10 +131,7 @@ internal static class DumpCommand
                     o.String("code_id", m.CodeId);
                     o.Hex("time_date_stamp", m.TimeDateStamp);
                     o.Hex("checksum", m.Checksum);
-                    o.EndObject();
-                }
-
-                o.EndArray();
+                });
                 break;
             case MinidumpMemoryList list:
                 WriteRegions(o, list);
@@ -151,10 +141,8 @@ internal static class DumpCommand
                 WriteRegions(o, list);
                 break;
             case MinidumpMemoryInfoList infos:
-                o.StartArray("regions");
-                foreach (var r in infos.Regions)
+                o.ObjectArray("regions", infos.Regions, (o, r) =>
                 {
-                    o.StartObject(null);
                     o.Hex("base_addr", r.BaseAddress);
                     o.Hex("allocation_base", r.AllocationBase);
                     o.Hex("allocation_protection", r.AllocationProtection);
@@ -162,10 +150,7 @@ internal static class DumpCommand
                     o.Hex("state", r.State);
                     o.Hex("protection", r.Protection);
                     o.Hex("type", r.Type);
-                    o.EndObject();
-                }
-
-                o.EndArray();
+                });
                 break;
             case MinidumpExceptionStream exception:
                 WriteException(o, dump, exception);
@@ -189,22 +174,15 @@ internal static class DumpCommand
                 o.String("type", assertion.TypeName);
                 break;
             case MinidumpThreadNames names:
-                o.StartArray("names");
-                foreach (var name in names.Names)
+                o.ObjectArray("names", names.Names, (o, name) =>
                 {
-                    o.StartObject(null);
                     o.Number("thread_id", name.ThreadId);
                     o.String("name", name.Name);
-                    o.EndObject();
-                }
-
-                o.EndArray();
+                });
                 break;
             case MinidumpThreadInfoList infos:
-                o.StartArray("threads");
-                foreach (var t in infos.Threads)
+                o.ObjectArray("threads", infos.Threads, (o, t) =>
                 {
-                    o.StartObject(null);
                     o.Number("thread_id", t.ThreadId);
                     o.Hex("dump_flags", t.DumpFlags);
                     o.Hex("dump_error", t.DumpError);
@@ -215,10 +193,7 @@ internal static class DumpCommand
                     o.Hex("user_time", t.UserTime);
                     o.Hex("start_address", t.StartAddress);
                     o.Hex("affinity", t.Affinity);
-                    o.EndObject();
-                }
-
-                o.EndArray();
+                });
                 break;
             case MinidumpHandleDataStream handles:
                 WriteHandles(o, handles);
@@ -248,22 +223,15 @@ internal static class DumpCommand
                 break;
             case MinidumpLinuxAuxv auxv:
                 o.Number("word_size", auxv.WordSize);
-                o.StartArray("entries");
-                foreach (var e in auxv.Entries)
+                o.ObjectArray("entries", auxv.Entries, (o, e) =>
                 {
-                    o.StartObject(null);
                     o.Hex("type", e.Type);
                     o.Hex("value", e.Value);
-                    o.EndObject();
-                }
-
-                o.EndArray();
+                });
                 break;
             case MinidumpLinuxMaps maps:
-                o.StartArray("mappings");
-                foreach (var m in maps.Mappings)
+                o.ObjectArray("mappings", maps.Mappings, (o, m) =>
                 {
-                    o.StartObject(null);
                     o.Hex("start", m.StartAddress);
                     o.Hex("end", m.EndAddress);
                     o.String("permissions", m.Permissions);
@@ -271,10 +239,7 @@ internal static class DumpCommand
                     o.String("device", m.Device);
                     o.Number("inode", (long)m.Inode);
                     o.String("path", m.Path);
-                    o.EndObject();
-                }
-
-                o.EndArray();
+                });
                 break;
             case MinidumpLinuxDsoDebug dso:
                 o.Bool("is_64_bit", dso.Is64Bit);
@@ -284,17 +249,12 @@ internal static class DumpCommand
                 o.Hex("brk", dso.Brk);
                 o.Hex("ldbase", dso.LoaderBase);
                 o.Hex("dynamic", dso.Dynamic);
-                o.StartArray("link_maps");
-                foreach (var l in dso.LinkMaps)
+                o.ObjectArray("link_maps", dso.LinkMaps, (o, l) =>
                 {
-                    o.StartObject(null);
                     o.Hex("addr", l.LoadBias);
                     o.String("name", l.Name);
                     o.Hex("ld", l.Dynamic);
-                    o.EndObject();
-                }
-
-                o.EndArray();
+                });
                 break;
             case MinidumpMacCrashInfo crashInfo:
                 WriteMacCrashInfo(o, crashInfo);
@@ -323,10 +283,8 @@ internal static class DumpCommand
             // Names are a convenience here; the ThreadNames stream reports its own error.
         }
 
-        o.StartArray("threads");
-        foreach (var t in threads.Threads)
+        o.ObjectArray("threads", threads.Threads, (o, t) =>
         {
-            o.StartObject(null);
             o.Number("thread_id", t.ThreadId);
             o.String("name", names?.GetName(t.ThreadId));
             o.Number("suspend_count", t.SuspendCount);
@@ -341,10 +299,7 @@ internal static class DumpCommand
             o.Number("context_size", t.ContextLocation.DataSize);
             o.Hex("context_rva", t.ContextLocation.Rva);
             WriteContext(o, t.GetContext);
-            o.EndObject();
-        }
-
-        o.EndArray();
+        });
     }
 
     private static void WriteContext(DumpOutput o, Func<MinidumpContext> read)
@@ -378,10 +333,8 @@ internal static class DumpCommand
     private static void WriteModules(DumpOutput o, MinidumpModuleList modules)
     {
         o.Number("main_module", modules.MainModule is null ? null : 0);
-        o.StartArray("modules");
-        foreach (var m in modules.Modules)
+        o.ObjectArray("modules", modules.Modules, (o, m) =>
         {
-            o.StartObject(null);
             o.Hex("base_addr", m.BaseAddress);
             o.Hex("end_addr", m.EndAddress);
             o.Number("size", m.Size);
@@ -409,25 +362,17 @@ internal static class DumpCommand
                 o.String("codeview", null);
             }
 
-            o.EndObject();
-        }
-
-        o.EndArray();
+        });
     }
 
     private static void WriteRegions(DumpOutput o, MinidumpMemoryRegionList list)
     {
-        o.StartArray("regions");
-        foreach (var r in list.Regions)
+        o.ObjectArray("regions", list.Regions, (o, r) =>
         {
-            o.StartObject(null);
             o.Hex("base_addr", r.BaseAddress);
             o.Number("size", (long)r.Size);
             o.Hex("rva", (ulong)r.FileOffset);
-            o.EndObject();
-        }
-
-        o.EndArray();
+        });
     }
 
     private static void WriteException(DumpOutput o, MinidumpFile dump, MinidumpExceptionStream e)
@@ -528,17 +473,12 @@ internal static class DumpCommand
             o.Number("size_of_info", x.SizeOfInfo);
             o.Number("context_size", x.ContextSize);
             o.Hex("enabled_features", x.EnabledFeatures);
-            o.StartArray("features");
-            foreach (var f in x.Features)
+            o.ObjectArray("features", x.Features, (o, f) =>
             {
-                o.StartObject(null);
                 o.Number("index", f.Index);
                 o.Hex("offset", f.Offset);
                 o.Number("size", f.Size);
-                o.EndObject();
-            }
-
-            o.EndArray();
+            });
             o.EndObject();
         }
         else
@@ -552,10 +492,8 @@ internal static class DumpCommand
     private static void WriteHandles(DumpOutput o, MinidumpHandleDataStream handles)
     {
         o.Number("descriptor_size", handles.DescriptorSize);
-        o.StartArray("handles");
-        foreach (var h in handles.Handles)
+        o.ObjectArray("handles", handles.Handles, (o, h) =>
         {
-            o.StartObject(null);
             o.Hex("handle", h.Handle);
             o.String("type_name", h.TypeName);
             o.String("object_name", h.ObjectName);
@@ -573,10 +511,7 @@ internal static class DumpCommand
             }
 
             o.EndArray();
-            o.EndObject();
-        }
-
-        o.EndArray();
+        });
     }
 
     private static void WriteAnnotations(DumpOutput o, string name, IEnumerable<KeyValuePair<string, string>> pairs)
@@ -599,10 +534,8 @@ internal static class DumpCommand
         o.String("report_id", c.ReportId.ToString("D"));
         o.String("client_id", c.ClientId.ToString("D"));
         WriteAnnotations(o, "simple_annotations", c.SimpleAnnotations);
-        o.StartArray("module_list");
-        foreach (var m in c.Modules)
+        o.ObjectArray("module_list", c.Modules, (o, m) =>
         {
-            o.StartObject(null);
             o.Number("module_index", m.ModuleIndex);
             o.Number("version", m.Version);
             o.StringArray("list_annotations", m.ListAnnotations);
@@ -619,10 +552,7 @@ internal static class DumpCommand
             }
 
             o.EndArray();
-            o.EndObject();
-        }
-
-        o.EndArray();
+        });
         o.Hex("address_mask", c.AddressMask);
     }
 
@@ -632,10 +562,8 @@ internal static class DumpCommand
         o.Number("record_count", info.RecordCount);
         o.Number("record_start_size", info.RecordStartSize);
         o.Number("version", info.Version);
-        o.StartArray("records");
-        foreach (var r in info.Records)
+        o.ObjectArray("records", info.Records, (o, r) =>
         {
-            o.StartObject(null);
             o.Hex("stream_type", r.StreamType);
             o.Number("version", (long)r.Version);
             o.Hex("thread", r.Thread);
@@ -646,9 +574,6 @@ internal static class DumpCommand
             o.String("signature_string", r.SignatureString);
             o.String("backtrace", r.Backtrace);
             o.String("message2", r.Message2);
-            o.EndObject();
-        }
-
-        o.EndArray();
+        });
     }
 }

@@ -38,6 +38,20 @@ internal abstract class DumpOutput : IDisposable
         EndArray();
     }
 
+    /// <summary>An array named <paramref name="name"/> with one object per item, written by <paramref name="write"/>.</summary>
+    public void ObjectArray<T>(string name, IEnumerable<T> items, Action<DumpOutput, T> write)
+    {
+        StartArray(name);
+        foreach (var item in items)
+        {
+            StartObject(null);
+            write(this, item);
+            EndObject();
+        }
+
+        EndArray();
+    }
+
     public abstract void Dispose();
 }
 
