@@ -67,7 +67,8 @@ public sealed partial class SymbolIndex
 
     internal string DecodeString(StringRef value)
     {
-        var text = Encoding.UTF8.GetString(StringBytes(value));
+        // For ASCII bytes Latin-1 and UTF-8 decode alike, and Latin-1 skips the validation pass.
+        var text = value.IsAscii ? Encoding.Latin1.GetString(StringBytes(value)) : Encoding.UTF8.GetString(StringBytes(value));
         GC.KeepAlive(this);
         return text;
     }

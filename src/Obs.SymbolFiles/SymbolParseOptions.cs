@@ -29,7 +29,7 @@ public sealed record SymbolParseOptions
         }
     } = 160 * 1024;
 
-    /// <summary>The largest <see cref="MaxLineLength"/> allowed: 16 MiB − 1.</summary>
+    /// <summary>The largest <see cref="MaxLineLength"/> allowed: 8 MiB − 1.</summary>
     public const int MaxLineLengthLimit = Storage.StringRef.MaxLength;
 
     /// <summary>

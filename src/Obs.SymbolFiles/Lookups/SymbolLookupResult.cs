@@ -31,6 +31,9 @@ public readonly struct SymbolLookupResult
     /// <summary>The address looked up.</summary>
     public ulong Address { get; }
 
+    /// <summary>False for <c>default</c>: what <see cref="SymbolIndex.LookupMany"/> stores for an address nothing covers.</summary>
+    public bool IsFound => _index is not null;
+
     /// <summary>The FUNC (or PUBLIC) covering the address.</summary>
     public SymbolFunction Function { get; }
 

@@ -152,9 +152,11 @@ internal static class SymbolIndexAssembler
             OversizedLines = counters.OversizedLines,
         };
 
+        var (starts, startSamples) = BuildStarts(functions, SymbolTables.StartSampleStride);
         var tables = new SymbolTables(
             functions,
-            BuildStarts(functions, SymbolTables.StartSampleStride),
+            starts,
+            startSamples,
             lineSegments,
             inlineSegments,
             stringSegments,
@@ -677,17 +679,24 @@ internal static class SymbolIndexAssembler
     }
 
     /// <summary>The start of every <paramref name="stride"/>-th function.</summary>
-    private static NativeTable<ulong> BuildStarts(NativeTable<FunctionRecord> functions, int stride)
+    /// <summary>Every function's start, and every <paramref name="stride"/>-th one.</summary>
+    private static (NativeTable<ulong> Starts, NativeTable<ulong> Samples) BuildStarts(NativeTable<FunctionRecord> functions, int stride)
     {
-        var starts = new NativeBuffer<ulong>();
         var span = functions.Span;
-        starts.EnsureCapacity((span.Length + stride - 1) / stride);
-        for (var i = 0; i < span.Length; i += stride)
+        var starts = new NativeBuffer<ulong>();
+        var samples = new NativeBuffer<ulong>();
+        starts.EnsureCapacity(span.Length);
+        samples.EnsureCapacity((span.Length + stride - 1) / stride);
+        for (var i = 0; i < span.Length; i++)
         {
             starts.Add(span[i].Address);
+            if (i % stride == 0)
+            {
+                samples.Add(span[i].Address);
+            }
         }
 
-        return starts.Detach();
+        return (starts.Detach(), samples.Detach());
     }
 
     private struct Counters

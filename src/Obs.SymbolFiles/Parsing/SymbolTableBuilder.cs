@@ -792,7 +792,7 @@ internal sealed class SymbolTableBuilder : IDisposable
     {
         var offset = Strings.Count;
         Strings.AddRange(text);
-        return new StringRef(_segment, (uint)offset, (uint)text.Length);
+        return new StringRef(_segment, (uint)offset, (uint)text.Length, Ascii.IsValid(text));
     }
 
     private static string Decode(ReadOnlySpan<byte> text) => Encoding.UTF8.GetString(text);

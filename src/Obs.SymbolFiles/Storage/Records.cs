@@ -11,19 +11,25 @@ namespace Obs.SymbolFiles.Storage;
 // chunk of the file, so that joining chunks parsed in parallel never copies them; a record
 // names its segment (FunctionRecord.Segment, StringRef.Segment).
 
-/// <summary>A UTF-8 string in one of the index's byte segments.</summary>
+/// <summary>
+/// A UTF-8 string in one of the index's byte segments, with a flag that says whether it is all
+/// ASCII (nearly every symbol name is), which lets it be decoded by widening bytes to chars.
+/// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal readonly record struct StringRef
 {
-    /// <summary>Longest string a reference can describe (24 bits; the line limit is kept below it).</summary>
-    public const int MaxLength = (1 << 24) - 1;
+    /// <summary>Longest string a reference can describe (23 bits; the line limit is kept below it).</summary>
+    public const int MaxLength = (1 << 23) - 1;
 
+    private const uint AsciiFlag = 1u << 23;
+
+    // Bits 0-22 length, bit 23 the ASCII flag, bits 24-31 the segment.
     private readonly uint _lengthAndSegment;
 
-    public StringRef(int segment, uint offset, uint length)
+    public StringRef(int segment, uint offset, uint length, bool isAscii = false)
     {
         Offset = offset;
-        _lengthAndSegment = length | ((uint)segment << 24);
+        _lengthAndSegment = length | (isAscii ? AsciiFlag : 0) | ((uint)segment << 24);
     }
 
     /// <summary>Offset in the segment.</summary>
@@ -31,6 +37,9 @@ internal readonly record struct StringRef
 
     /// <summary>Length in bytes.</summary>
     public uint Length => _lengthAndSegment & MaxLength;
+
+    /// <summary>True when every byte is ASCII, so that the UTF-8 decoding is a plain widening.</summary>
+    public bool IsAscii => (_lengthAndSegment & AsciiFlag) != 0;
 
     /// <summary>The byte segment.</summary>
     public int Segment => (int)(_lengthAndSegment >> 24);
@@ -57,7 +66,8 @@ internal readonly record struct StringRef
     /// <summary>The id held by a <see cref="ForOriginId"/> placeholder.</summary>
     public uint OriginId => Offset;
 
-    public StringRef WithOffsetAndLength(uint offset, uint length) => new(Segment, offset, length);
+    /// <summary>A part of this string (still ASCII if this one is).</summary>
+    public StringRef WithOffsetAndLength(uint offset, uint length) => new(Segment, offset, length, IsAscii);
 }
 
 /// <summary>

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Obs.SymbolFiles.Tests;
+
+/// <summary><see cref="SymbolIndex.LookupMany"/> gives, address by address, what <see cref="SymbolIndex.TryLookup"/> gives.</summary>
+public sealed class LookupManyTests
+{
+    [Theory]
+    [MemberData(nameof(SymFixtures.All), MemberType = typeof(SymFixtures))]
+    public void Batch_equals_one_by_one_on_every_fixture(string fixture)
+    {
+        var index = SymFixtures.Load(fixture);
+        var addresses = ProbeAddresses(index, fixture);
+
+        AssertBatchMatches(index, addresses);
+    }
+
+    [Property(MaxTest = 100)]
+    public Property Batch_equals_one_by_one_on_generated_files(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        var model = GeneratedSymbolFile.Create(random, canonical: random.Next(2) == 0);
+        var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(model.ToText()));
+        var addresses = new List<ulong>();
+        foreach (var function in model.Expected().Functions)
+        {
+            addresses.Add(function.Address);
+            addresses.Add(function.Address + function.Size - 1);
+            addresses.Add(function.Address + function.Size);
+            addresses.Add(function.Address + (ulong)random.NextInt64(function.Size));
+            addresses.Add(function.Address - 1);
+        }
+
+        // Unsorted, repeated and in odd-sized batches, as frames of several stacks would be.
+        addresses.AddRange(addresses.Take(7));
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(addresses));
+        AssertBatchMatches(index, addresses);
+        return true.ToProperty();
+    }
+
+    [Fact]
+    public void Addresses_nothing_covers_get_default_results_and_are_not_counted()
+    {
+        // module1.sym: a FUNC at 0x1000, a gap at 0x800, a PUBLIC at 0x2900, a zero-size FUNC at 0x2000.
+        var index = SymFixtures.Load(SymFixtures.Module1);
+        ulong[] addresses = [0x1000, 0x800, 0x2900, 0x2000];
+        var results = new SymbolLookupResult[addresses.Length];
+
+        var found = index.LookupMany(addresses, results);
+
+        Assert.Equal(2, found);
+        Assert.True(results[0].IsFound);
+        Assert.False(results[0].IsFromPublic);
+        Assert.False(results[1].IsFound);
+        Assert.True(results[2].IsFound);
+        Assert.True(results[2].IsFromPublic);
+        Assert.False(results[3].IsFound);
+        Assert.Throws<InvalidOperationException>(() => results[1].GetFile());
+    }
+
+    [Fact]
+    public void Stale_results_are_overwritten()
+    {
+        var index = SymFixtures.Load(SymFixtures.Module1);
+        var results = new SymbolLookupResult[2];
+        index.LookupMany([0x1000, 0x1000], results);
+
+        index.LookupMany([0x800, 0x2000], results);
+
+        Assert.False(results[0].IsFound);
+        Assert.False(results[1].IsFound);
+    }
+
+    [Fact]
+    public void Empty_batch_finds_nothing_and_a_short_results_span_is_rejected()
+    {
+        var index = SymFixtures.Load(SymFixtures.Module1);
+
+        Assert.Equal(0, index.LookupMany([], []));
+        Assert.Throws<ArgumentException>(() => index.LookupMany([0x1000, 0x1001], new SymbolLookupResult[1]));
+    }
+
+    [Fact]
+    public void Empty_index_finds_nothing()
+    {
+        var index = SymbolIndex.Parse("MODULE Linux x86_64 AB name\n"u8);
+        var results = new SymbolLookupResult[3];
+
+        Assert.Equal(0, index.LookupMany([0, 1, ulong.MaxValue], results));
+        Assert.All(results, r => Assert.False(r.IsFound));
+    }
+
+    private static void AssertBatchMatches(SymbolIndex index, List<ulong> addresses)
+    {
+        var expected = new List<string?>();
+        var expectedFound = 0;
+        foreach (var address in addresses)
+        {
+            var found = index.TryLookup(address, out var result);
+            expected.Add(found ? Describe(result) : null);
+            expectedFound += found ? 1 : 0;
+        }
+
+        // Several batch sizes, so that groups end part-way and results are reused.
+        foreach (var batch in new[] { 1, 5, 16, 17, 64, Math.Max(1, addresses.Count) })
+        {
+            var results = new SymbolLookupResult[batch + 3];
+            var found = 0;
+            for (var start = 0; start < addresses.Count; start += batch)
+            {
+                var count = Math.Min(batch, addresses.Count - start);
+                var slice = addresses.Skip(start).Take(count).ToArray();
+                found += index.LookupMany(slice, results);
+                for (var i = 0; i < count; i++)
+                {
+                    Assert.Equal(expected[start + i], results[i].IsFound ? Describe(results[i]) : null);
+                }
+            }
+
+            Assert.Equal(expectedFound, found);
+        }
+    }
+
+    private static string Describe(SymbolLookupResult result) =>
+        string.Create(CultureInfo.InvariantCulture, $"{result.Address:x} {result.IsFromPublic} {result.Function.Address:x} {result.LineAddress:x} {InputEquivalenceTests.Describe(result)}");
+
+    /// <summary>Every function's first, last and middle byte, the byte after it, and addresses around every PUBLIC.</summary>
+    private static List<ulong> ProbeAddresses(SymbolIndex index, string fixture)
+    {
+        var addresses = new List<ulong>();
+        foreach (var function in index.Tables.Functions.Span)
+        {
+            addresses.Add(function.Address);
+            addresses.Add(function.Address + (function.Size / 2));
+            addresses.Add(function.End - 1);
+            addresses.Add(function.End);
+        }
+
+        foreach (var publicRecord in index.Tables.Publics.Span)
+        {
+            addresses.Add(publicRecord.Address);
+            addresses.Add(publicRecord.Address + 1);
+            addresses.Add(publicRecord.Address - 1);
+        }
+
+        addresses.Add(0);
+        addresses.Add(ulong.MaxValue);
+        var random = new Random(fixture.Length);
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(addresses));
+        return addresses;
+    }
+}
