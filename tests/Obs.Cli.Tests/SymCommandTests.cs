@@ -79,6 +79,34 @@ public sealed class SymCommandTests
     }
 
     [Fact]
+    public void Lookup_of_more_addresses_than_one_batch_keeps_every_result_in_order()
+    {
+        using var expected = JsonDocument.Parse(File.ReadAllBytes(TestFixtures.Path("rust-minidump/expected-lookups/crash-client.lookups.json")));
+        var offsets = expected.RootElement.GetProperty("lookups").EnumerateArray().Select(l => l.GetProperty("module_offset").GetString()!).ToList();
+        var single = CliRunner.RunWithInput(string.Join('\n', offsets), "sym", "lookup", TestFixtures.Path(CrashClient), "-").Json.EnumerateArray().Select(e => e.GetRawText()).ToList();
+
+        // 60 addresses 11 times, with a miss between repetitions: 671 results, three batches of the command's 256.
+        var many = Enumerable.Range(0, 11).SelectMany(_ => offsets.Append("0x1")).ToList();
+        var result = CliRunner.RunWithInput(string.Join('\n', many), "sym", "lookup", TestFixtures.Path(CrashClient), "-");
+
+        Assert.Equal(0, result.ExitCode);
+        var actual = result.Json.EnumerateArray().Select(e => e.GetRawText()).ToList();
+        Assert.Equal(many.Count, actual.Count);
+        for (var i = 0; i < many.Count; i++)
+        {
+            var position = i % (offsets.Count + 1);
+            if (position < offsets.Count)
+            {
+                Assert.Equal(single[position], actual[i]);
+            }
+            else
+            {
+                Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(actual[i]).RootElement.GetProperty("function").ValueKind);
+            }
+        }
+    }
+
+    [Fact]
     public void Lookup_reports_publics_misses_and_input_order()
     {
         var result = CliRunner.Run("sym", "lookup", TestFixtures.Path("breakpad/sym-edge-cases/module2.sym"), "21a0", "0x219F", "0x2181");

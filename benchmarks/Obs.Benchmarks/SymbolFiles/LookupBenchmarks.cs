@@ -4,68 +4,65 @@ using Obs.SymbolFiles;
 namespace Obs.Benchmarks.SymbolFiles;
 
 /// <summary>
-/// Symbolicating addresses drawn uniformly from inside FUNC ranges (a random function, then a
-/// random offset in it; fixed seed), on one thread. "with strings" turns the function name, the
-/// file and every inline frame's name and file into strings, as Breakpad's
-/// <c>FillSourceLineInfo</c> does (~90,000 lookups/s on the full-size file); "utf-8 only" reads
-/// the same data as spans. Per-operation figures are per lookup.
+/// Symbolicating addresses drawn from inside FUNC ranges (fixed seed), on one thread. "with
+/// strings" turns the function name, the file and every inline frame's name and file into
+/// strings, as Breakpad's <c>FillSourceLineInfo</c> does (~90,000 lookups/s on the full-size
+/// file); "utf-8 only" reads the same data as spans. <c>TryLookup</c> takes one address at a
+/// time; <c>LookupMany</c> takes them 64 at a time, as a stack's frames come, and the names are
+/// read before the next batch. Per-operation figures are per lookup.
 /// </summary>
+/// <remarks>
+/// <see cref="Draw"/> "function" picks a FUNC at random, then an offset in it (every function
+/// equally likely, as the frames of many different crashes are); "byte" picks uniformly among
+/// all the bytes FUNC ranges cover, which favours large functions and their deeper inlining.
+/// </remarks>
 [MemoryDiagnoser]
 public class LookupBenchmarks
 {
-    private const int Lookups = 1 << 20;
+    private const int Lookups = 1 << 19;
+    private const int BatchSize = 64;
 
+    private readonly SymbolLookupResult[] _results = new SymbolLookupResult[BatchSize];
     private SymbolIndex _index = null!;
     private ulong[] _addresses = [];
 
     [Params("20mb", "full")]
     public string Size { get; set; } = "20mb";
 
+    [Params("function", "byte")]
+    public string Draw { get; set; } = "function";
+
     [GlobalSetup]
     public void Setup()
     {
         _index = SymbolIndex.Load(BenchmarkInputs.SymbolFile(Size));
-        // The benchmark assembly sees the index's internal tables: take the kept FUNC ranges.
-        var functions = new List<(ulong Address, uint Size)>();
-        foreach (var function in _index.Tables.Functions.Span)
+        _addresses = DrawAddresses(_index, Draw == "byte", new Random(12345), Lookups);
+
+        long frames = 0;
+        foreach (var address in _addresses)
         {
-            functions.Add((function.Address, function.Size));
+            frames += _index.TryLookup(address, out var result) ? result.InlineFrameCount : 0;
         }
 
-        var random = new Random(12345);
-        _addresses = new ulong[Lookups];
-        for (var i = 0; i < _addresses.Length; i++)
-        {
-            var (start, size) = functions[random.Next(functions.Count)];
-            _addresses[i] = start + (ulong)random.NextInt64(size);
-        }
-
-        Console.WriteLine($"// {Size}: {functions.Count:N0} functions sampled");
+        Console.WriteLine($"// {Size}, draw by {Draw}: {_index.Statistics.Functions:N0} functions, {frames / (double)_addresses.Length:F2} inline frames per lookup");
     }
 
-    [Benchmark(OperationsPerInvoke = Lookups, Description = "lookup with strings")]
+    [Benchmark(Baseline = true, OperationsPerInvoke = Lookups, Description = "TryLookup, with strings")]
     public long LookupWithStrings()
     {
         long total = 0;
         foreach (var address in _addresses)
         {
-            if (!_index.TryLookup(address, out var result))
+            if (_index.TryLookup(address, out var result))
             {
-                continue;
-            }
-
-            total += result.Function.GetName().Length + (result.GetFile()?.Length ?? 0) + (result.Line ?? 0);
-            for (var i = 0; i < result.InlineFrameCount; i++)
-            {
-                var frame = result.GetInlineFrame(i);
-                total += frame.GetFunctionName().Length + (frame.GetFile()?.Length ?? 0) + (frame.Line ?? 0);
+                total += ToStrings(result);
             }
         }
 
         return total;
     }
 
-    [Benchmark(OperationsPerInvoke = Lookups, Description = "lookup utf-8 only")]
+    [Benchmark(OperationsPerInvoke = Lookups, Description = "TryLookup, utf-8 only")]
     public long LookupUtf8()
     {
         long total = 0;
@@ -85,5 +82,66 @@ public class LookupBenchmarks
         }
 
         return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = Lookups, Description = "LookupMany x64, with strings")]
+    public long LookupManyWithStrings()
+    {
+        long total = 0;
+        for (var start = 0; start < _addresses.Length; start += BatchSize)
+        {
+            _index.LookupMany(_addresses.AsSpan(start, BatchSize), _results);
+            foreach (ref readonly var result in _results.AsSpan())
+            {
+                if (result.IsFound)
+                {
+                    total += ToStrings(result);
+                }
+            }
+        }
+
+        return total;
+    }
+
+    private static long ToStrings(in SymbolLookupResult result)
+    {
+        long total = result.Function.GetName().Length + (result.GetFile()?.Length ?? 0) + (result.Line ?? 0);
+        for (var i = 0; i < result.InlineFrameCount; i++)
+        {
+            var frame = result.GetInlineFrame(i);
+            total += frame.GetFunctionName().Length + (frame.GetFile()?.Length ?? 0) + (frame.Line ?? 0);
+        }
+
+        return total;
+    }
+
+    private static ulong[] DrawAddresses(SymbolIndex index, bool byByte, Random random, int count)
+    {
+        // The benchmark assembly sees the index's internal tables: take the kept FUNC ranges.
+        var functions = index.Tables.Functions.Span;
+        var coveredBefore = new long[functions.Length + 1];
+        for (var i = 0; i < functions.Length; i++)
+        {
+            coveredBefore[i + 1] = coveredBefore[i] + functions[i].Size;
+        }
+
+        var addresses = new ulong[count];
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            if (byByte)
+            {
+                var offset = random.NextInt64(coveredBefore[^1]);
+                var function = Array.BinarySearch(coveredBefore, offset);
+                function = function >= 0 ? function : ~function - 1;
+                addresses[i] = functions[function].Address + (ulong)(offset - coveredBefore[function]);
+            }
+            else
+            {
+                ref readonly var function = ref functions[random.Next(functions.Length)];
+                addresses[i] = function.Address + (ulong)random.NextInt64(function.Size);
+            }
+        }
+
+        return addresses;
     }
 }

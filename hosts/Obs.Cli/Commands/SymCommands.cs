@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Obs.Cli.Infrastructure;
@@ -83,9 +84,17 @@ internal static class SymCommands
             var index = LoadIndex(parse.GetValue(file)!.FullName, parse.GetValue(strict));
             using var json = CliJson.CreateWriter(console.Out);
             json.WriteStartArray();
-            foreach (var address in parsed)
+
+            // In batches: LookupMany overlaps the cache misses of neighbouring addresses.
+            var results = new SymbolLookupResult[Math.Min(parsed.Count, LookupBatchSize)];
+            for (var start = 0; start < parsed.Count; start += results.Length)
             {
-                WriteLookup(json, index, address);
+                var batch = CollectionsMarshal.AsSpan(parsed).Slice(start, Math.Min(results.Length, parsed.Count - start));
+                index.LookupMany(batch, results);
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    WriteLookup(json, batch[i], results[i]);
+                }
             }
 
             json.WriteEndArray();
@@ -146,11 +155,14 @@ internal static class SymCommands
         json.WriteEndObject();
     }
 
-    private static void WriteLookup(Utf8JsonWriter json, SymbolIndex index, ulong address)
+    /// <summary>Addresses looked up together (their results' names stay in cache until written).</summary>
+    private const int LookupBatchSize = 256;
+
+    private static void WriteLookup(Utf8JsonWriter json, ulong address, in SymbolLookupResult result)
     {
         json.WriteStartObject();
         json.WriteHex("address", address);
-        if (index.TryLookup(address, out var result))
+        if (result.IsFound)
         {
             json.WriteString("function", result.Function.NameUtf8);
             json.WriteHex("function_address", result.Function.Address);
