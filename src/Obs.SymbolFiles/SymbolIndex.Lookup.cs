@@ -116,7 +116,15 @@ public sealed partial class SymbolIndex
     {
         ref readonly var record = ref _tables.Functions.Span[function];
         Prefetch.ReadAll(_tables.Bytes(record.Name));
-        Prefetch.ReadAll(_tables.InlinesOf(record));
+
+        // All that the sequential chain scan reads; a larger function's binary searches read
+        // too little of its ranges for prefetching them all to pay.
+        var inlines = _tables.InlinesOf(record);
+        if (inlines.Length <= LinearInlineScanLimit)
+        {
+            Prefetch.ReadAll(inlines);
+        }
+
         var lines = _tables.LinesOf(record);
         if (!lines.IsEmpty)
         {
@@ -425,7 +433,7 @@ public sealed partial class SymbolIndex
     {
         // Invariant: lo is -1 or starts at or below the address; hi is lines.Length or starts above it.
         int lo, hi;
-        var step = 1;
+        long step = 1;
         if (lines[guess].Address <= address)
         {
             lo = guess;
@@ -434,10 +442,8 @@ public sealed partial class SymbolIndex
             {
                 lo = hi;
                 step <<= 1;
-                hi = lo + step;
+                hi = (int)Math.Min(lo + step, lines.Length);
             }
-
-            hi = Math.Min(hi, lines.Length);
         }
         else
         {
@@ -447,10 +453,8 @@ public sealed partial class SymbolIndex
             {
                 hi = lo;
                 step <<= 1;
-                lo = hi - step;
+                lo = (int)Math.Max(hi - step, -1);
             }
-
-            lo = Math.Max(lo, -1);
         }
 
         while (hi - lo > 1)
