@@ -233,7 +233,7 @@ public sealed partial class SymbolIndex
             applied++;
         }
 
-        rules = new CfiRules(this, init.Address, init.Size, init.Rules.WithOffsetAndLength(init.Rules.Offset, end - init.Rules.Offset), applied);
+        rules = new CfiRules(this, init.Address, init.Size, init.Rules.Segment, init.Rules.Offset, (int)(end - init.Rules.Offset), applied);
         GC.KeepAlive(this);
         return true;
     }

@@ -65,6 +65,9 @@ public sealed partial class SymbolIndex
 
     internal ReadOnlySpan<byte> StringBytes(StringRef value) => _tables.Bytes(value);
 
+    internal ReadOnlySpan<byte> SegmentBytes(int segment, uint offset, int length) =>
+        _tables.StringSegments[segment].Span.Slice((int)offset, length);
+
     internal string DecodeString(StringRef value)
     {
         // For ASCII bytes Latin-1 and UTF-8 decode alike, and Latin-1 skips the validation pass.

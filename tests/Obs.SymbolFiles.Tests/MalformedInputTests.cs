@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Obs.SymbolFiles.Tests;
@@ -50,6 +51,30 @@ public sealed class MalformedInputTests
         var ex = Assert.Throws<SymbolFileException>(() => Parse(text, new SymbolParseOptions { Strict = true }));
         Assert.Equal(diagnostic.LineNumber, ex.LineNumber);
         Assert.Equal(diagnostic.ByteOffset, ex.ByteOffset);
+    }
+
+    [Fact]
+    public void Cfi_block_whose_rules_outgrow_the_line_limit_many_times_is_returned_whole()
+    {
+        // 600,000 rows of 16 bytes of rules: 9.6 MB of rule text in force at the last row, more
+        // than a StringRef can describe (8 MiB), across the chunks of a parallel parse.
+        const string initRules = ".cfa: $rsp 8 + .ra: .cfa -8 + ^";
+        const string rowRules = ".cfa: $rsp 16 +";
+        const int rows = 600_000;
+        var text = new StringBuilder($"STACK CFI INIT 1000 1000000 {initRules}\n");
+        for (var i = 1; i <= rows; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"STACK CFI {0x1000 + i:x} {rowRules}\n");
+        }
+
+        var index = Parse(text.ToString(), new SymbolParseOptions { ParallelThreshold = 1 << 16 });
+
+        Assert.True(index.TryFindCfiRules(0x1000 + rows, out var all));
+        Assert.Equal(rows, all.RowCount);
+        Assert.Equal(initRules.Length + (rows * (rowRules.Length + 1)), all.RulesUtf8.Length);
+        Assert.EndsWith("\n" + rowRules, all.ToString(), StringComparison.Ordinal);
+        Assert.True(index.TryFindCfiRules(0x1002, out var two));
+        Assert.Equal($"{initRules}\n{rowRules}\n{rowRules}", two.ToString());
     }
 
     [Fact]

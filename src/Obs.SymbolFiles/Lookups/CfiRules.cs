@@ -1,4 +1,4 @@
-using Obs.SymbolFiles.Storage;
+using System.Text;
 
 namespace Obs.SymbolFiles;
 
@@ -6,14 +6,21 @@ namespace Obs.SymbolFiles;
 public readonly struct CfiRules
 {
     private readonly SymbolIndex? _index;
-    private readonly StringRef _text;
 
-    internal CfiRules(SymbolIndex index, ulong address, uint size, StringRef text, int rowCount)
+    // The text can be longer than a StringRef describes (an INIT with many rows): kept as a
+    // segment, offset and length of its own.
+    private readonly int _segment;
+    private readonly uint _offset;
+    private readonly int _length;
+
+    internal CfiRules(SymbolIndex index, ulong address, uint size, int segment, uint offset, int length, int rowCount)
     {
         _index = index;
         Address = address;
         Size = size;
-        _text = text;
+        _segment = segment;
+        _offset = offset;
+        _length = length;
         RowCount = rowCount;
     }
 
@@ -30,8 +37,18 @@ public readonly struct CfiRules
     /// The INIT rules and each applicable row's rules, one line each (<c>'\n'</c>-separated), as
     /// UTF-8: the input of <see cref="CfiEvaluator"/>. Valid while the index is reachable.
     /// </summary>
-    public ReadOnlySpan<byte> RulesUtf8 => (_index ?? throw new InvalidOperationException("The rules are empty (default).")).StringBytes(_text);
+    public ReadOnlySpan<byte> RulesUtf8 => (_index ?? throw new InvalidOperationException("The rules are empty (default).")).SegmentBytes(_segment, _offset, _length);
 
     /// <summary>The rules as a string.</summary>
-    public override string ToString() => _index is null ? string.Empty : _index.DecodeString(_text);
+    public override string ToString()
+    {
+        if (_index is null)
+        {
+            return string.Empty;
+        }
+
+        var text = Encoding.UTF8.GetString(RulesUtf8);
+        GC.KeepAlive(_index);
+        return text;
+    }
 }

@@ -28,6 +28,7 @@ internal readonly record struct StringRef
 
     public StringRef(int segment, uint offset, uint length, bool isAscii = false)
     {
+        System.Diagnostics.Debug.Assert(length <= MaxLength, "the line length limit keeps every string within MaxLength");
         Offset = offset;
         _lengthAndSegment = length | (isAscii ? AsciiFlag : 0) | ((uint)segment << 24);
     }
