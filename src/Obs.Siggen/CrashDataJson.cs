@@ -184,22 +184,7 @@ internal static class CrashDataJson
             reader.Read();
             if (Is(name, escaped, key, "frames"u8))
             {
-                if (reader.TokenType == JsonTokenType.StartArray)
-                {
-                    var frames = new List<CrashFrame>(16);
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        frames.Add(ReadFrame(ref reader));
-                    }
-
-                    thread.FrameList = frames;
-                    thread.FramesNonList = PyValue.Missing;
-                }
-                else
-                {
-                    thread.FrameList = null;
-                    thread.FramesNonList = PyValue.Read(ref reader);
-                }
+                thread.FrameList = ReadList(ref reader, ReadFrame, out thread.FramesNonList, capacity: 16);
             }
             else if (Is(name, escaped, key, "last_error_value"u8))
             {
@@ -212,6 +197,31 @@ internal static class CrashDataJson
         }
 
         return thread;
+    }
+
+    private delegate T ItemReader<T>(ref Utf8JsonReader reader);
+
+    /// <summary>
+    /// A field Socorro iterates as a list: its items when it is a JSON array (and
+    /// <see cref="PyValue.Missing"/> as <paramref name="nonList"/>), else null and the value
+    /// itself, which the rules treat as Python would treat a non-list there.
+    /// </summary>
+    private static List<T>? ReadList<T>(ref Utf8JsonReader reader, ItemReader<T> readItem, out PyValue nonList, int capacity = 0)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            nonList = PyValue.Read(ref reader);
+            return null;
+        }
+
+        var items = new List<T>(capacity);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            items.Add(readItem(ref reader));
+        }
+
+        nonList = PyValue.Missing;
+        return items;
     }
 
     private static CrashFrame ReadFrame(ref Utf8JsonReader reader)
@@ -236,41 +246,11 @@ internal static class CrashDataJson
             else if (Is(name, escaped, key, "offset"u8)) { frame.OffsetValue = PyValue.Read(ref reader); }
             else if (Is(name, escaped, key, "inlines"u8))
             {
-                if (reader.TokenType == JsonTokenType.StartArray)
-                {
-                    var inlines = new List<CrashInlineFrame>();
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        inlines.Add(ReadInline(ref reader));
-                    }
-
-                    frame.InlineList = inlines;
-                    frame.InlinesNonList = PyValue.Missing;
-                }
-                else
-                {
-                    frame.InlineList = null;
-                    frame.InlinesNonList = PyValue.Read(ref reader);
-                }
+                frame.InlineList = ReadList(ref reader, ReadInline, out frame.InlinesNonList);
             }
             else if (Is(name, escaped, key, "unloaded_modules"u8))
             {
-                if (reader.TokenType == JsonTokenType.StartArray)
-                {
-                    var modules = new List<CrashUnloadedModule>();
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        modules.Add(ReadUnloadedModule(ref reader));
-                    }
-
-                    frame.UnloadedModuleList = modules;
-                    frame.UnloadedModulesNonList = PyValue.Missing;
-                }
-                else
-                {
-                    frame.UnloadedModuleList = null;
-                    frame.UnloadedModulesNonList = PyValue.Read(ref reader);
-                }
+                frame.UnloadedModuleList = ReadList(ref reader, ReadUnloadedModule, out frame.UnloadedModulesNonList);
             }
             else
             {
