@@ -18,8 +18,8 @@ public sealed partial class SymbolIndex
         var function = FindFunctionIndex(address);
         if (function >= 0)
         {
-            PrefetchFunctionData(function, address);
-            result = CompleteLookup(function, address);
+            var lineGuess = PrefetchFunctionData(function, address);
+            result = CompleteLookup(function, address, lineGuess);
             return true;
         }
 
@@ -48,6 +48,7 @@ public sealed partial class SymbolIndex
         }
 
         Span<int> steps = stackalloc int[LookupGroupSize];
+        Span<int> lineGuesses = stackalloc int[LookupGroupSize];
         var found = 0;
         for (var start = 0; start < addresses.Length; start += LookupGroupSize)
         {
@@ -74,7 +75,7 @@ public sealed partial class SymbolIndex
             {
                 if (FunctionCovers(steps[i], group[i]))
                 {
-                    PrefetchFunctionData(steps[i], group[i]);
+                    lineGuesses[i] = PrefetchFunctionData(steps[i], group[i]);
                 }
                 else
                 {
@@ -86,7 +87,7 @@ public sealed partial class SymbolIndex
             {
                 if (steps[i] >= 0)
                 {
-                    groupResults[i] = CompleteLookup(steps[i], group[i]);
+                    groupResults[i] = CompleteLookup(steps[i], group[i], lineGuesses[i]);
                     found++;
                 }
                 else if (TryLookupPublic(group[i], out groupResults[i]))
@@ -110,9 +111,10 @@ public sealed partial class SymbolIndex
     /// <summary>
     /// Asks for what completing a lookup in a function reads: its name, its inline ranges and
     /// the few line records around the one the address most likely falls in. These lie in
-    /// unrelated places, so their cache misses overlap.
+    /// unrelated places, so their cache misses overlap. Returns that line guess, for
+    /// <see cref="CompleteLookup"/>.
     /// </summary>
-    private void PrefetchFunctionData(int function, ulong address)
+    private int PrefetchFunctionData(int function, ulong address)
     {
         ref readonly var record = ref _tables.Functions.Span[function];
         Prefetch.ReadAll(_tables.Bytes(record.Name));
@@ -126,20 +128,22 @@ public sealed partial class SymbolIndex
         }
 
         var lines = _tables.LinesOf(record);
-        if (!lines.IsEmpty)
+        if (lines.IsEmpty)
         {
-            var guess = GuessLineIndex(record, lines.Length, address);
-            var first = Math.Max(guess - 1, 0);
-            Prefetch.ReadAll(lines[first..Math.Min(guess + 2, lines.Length)]);
+            return 0;
         }
+
+        var guess = GuessLineIndex(record, lines.Length, address);
+        Prefetch.ReadAll(lines[Math.Max(guess - 1, 0)..Math.Min(guess + 2, lines.Length)]);
+        return guess;
     }
 
     /// <summary>The line and inline chain of an address inside a function, asking for the names and files the caller will most likely read next.</summary>
-    private SymbolLookupResult CompleteLookup(int function, ulong address)
+    private SymbolLookupResult CompleteLookup(int function, ulong address, int lineGuess)
     {
         ref readonly var record = ref _tables.Functions.Span[function];
         var inlines = _tables.InlinesOf(record);
-        var line = FindLineIndex(record, address);
+        var line = FindLineIndex(record, address, lineGuess);
         var chain = default(InlineChain);
         var depth = FindInlineChain(record, address, ref chain);
 
@@ -395,8 +399,11 @@ public sealed partial class SymbolIndex
         return index;
     }
 
-    /// <summary>The line record covering the address, as an index into the function's lines, or -1.</summary>
-    private int FindLineIndex(in FunctionRecord function, ulong address)
+    /// <summary>
+    /// The line record covering the address, as an index into the function's lines, or -1;
+    /// <paramref name="guess"/> is <see cref="GuessLineIndex"/>'s.
+    /// </summary>
+    private int FindLineIndex(in FunctionRecord function, ulong address, int guess)
     {
         var lines = _tables.LinesOf(function);
         if (lines.IsEmpty)
@@ -404,7 +411,7 @@ public sealed partial class SymbolIndex
             return -1;
         }
 
-        var index = LastLineAtOrBelow(lines, address, GuessLineIndex(function, lines.Length, address));
+        var index = LastLineAtOrBelow(lines, address, guess);
         return index >= 0 && address - lines[index].Address < lines[index].Size ? index : -1;
     }
 
