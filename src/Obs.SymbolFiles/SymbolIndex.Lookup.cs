@@ -5,9 +5,6 @@ namespace Obs.SymbolFiles;
 
 public sealed partial class SymbolIndex
 {
-    /// <summary>Functions with at most this many inline ranges find their inline chain in one sequential pass.</summary>
-    private const int LinearInlineScanLimit = 96;
-
     /// <summary>
     /// Looks up a module-relative address: the FUNC that covers it, with its source line and
     /// the chain of inlined calls; else a PUBLIC by the fallback rule (see
@@ -19,6 +16,7 @@ public sealed partial class SymbolIndex
         if (function >= 0)
         {
             var lineGuess = PrefetchFunctionData(function, address);
+            PrefetchInlineDepths(function, address);
             result = CompleteLookup(function, address, lineGuess);
             return true;
         }
@@ -33,7 +31,8 @@ public sealed partial class SymbolIndex
     /// </summary>
     /// <remarks>
     /// On a large index a lookup waits mostly on memory: the function record, then its line and
-    /// inline records, then the names, each a cache miss. This overlaps the misses of
+    /// inline records (for a big function, its depth directory first), then the names, each a
+    /// cache miss. This overlaps the misses of
     /// neighbouring addresses (each step is taken for a group of addresses before the next
     /// step starts) and leaves the names of the results in cache, so it is the faster way to
     /// symbolicate a stack or a request's frames. Decode the names of a batch before looking
@@ -87,6 +86,14 @@ public sealed partial class SymbolIndex
             {
                 if (steps[i] >= 0)
                 {
+                    PrefetchInlineDepths(steps[i], group[i]);
+                }
+            }
+
+            for (var i = 0; i < group.Length; i++)
+            {
+                if (steps[i] >= 0)
+                {
                     groupResults[i] = CompleteLookup(steps[i], group[i], lineGuesses[i]);
                     found++;
                 }
@@ -109,22 +116,26 @@ public sealed partial class SymbolIndex
     private const int LookupGroupSize = 16;
 
     /// <summary>
-    /// Asks for what completing a lookup in a function reads: its name, its inline ranges and
-    /// the few line records around the one the address most likely falls in. These lie in
-    /// unrelated places, so their cache misses overlap. Returns that line guess, for
-    /// <see cref="CompleteLookup"/>.
+    /// Asks for what completing a lookup in a function reads: its name, its inline ranges (or,
+    /// for a big function, its depth directory) and the few line records around the one the
+    /// address most likely falls in. These lie in unrelated places, so their cache misses
+    /// overlap. Returns that line guess, for <see cref="CompleteLookup"/>.
     /// </summary>
     private int PrefetchFunctionData(int function, ulong address)
     {
         ref readonly var record = ref _tables.Functions.Span[function];
         Prefetch.ReadAll(_tables.Bytes(record.Name));
 
-        // All that the sequential chain scan reads; a larger function's binary searches read
-        // too little of its ranges for prefetching them all to pay.
-        var inlines = _tables.InlinesOf(record);
-        if (inlines.Length <= LinearInlineScanLimit)
+        if (record.InlineDepths < 0)
         {
-            Prefetch.ReadAll(inlines);
+            // All that the sequential chain scan reads.
+            Prefetch.ReadAll(_tables.InlinesOf(record));
+        }
+        else
+        {
+            // The count and the first depths; few functions go deeper than a cache line's worth.
+            var directory = _tables.InlineDepths.Span[record.InlineDepths..];
+            Prefetch.ReadAll(directory[..Math.Min(directory.Length, 16)]);
         }
 
         var lines = _tables.LinesOf(record);
@@ -133,9 +144,26 @@ public sealed partial class SymbolIndex
             return 0;
         }
 
-        var guess = GuessLineIndex(record, lines.Length, address);
+        var guess = GuessIndex(record, lines.Length, address);
         Prefetch.ReadAll(lines[Math.Max(guess - 1, 0)..Math.Min(guess + 2, lines.Length)]);
         return guess;
+    }
+
+    /// <summary>
+    /// For a function with a depth directory, asks for the inline ranges around where the
+    /// address most likely falls at each depth (<see cref="SearchInlineDepths"/> starts there).
+    /// </summary>
+    private void PrefetchInlineDepths(int function, ulong address)
+    {
+        ref readonly var record = ref _tables.Functions.Span[function];
+        var starts = _tables.InlineDepthStartsOf(record);
+        var ranges = _tables.InlinesOf(record);
+        for (var depth = 0; depth + 1 < starts.Length && depth < InlineChain.Length; depth++)
+        {
+            var level = ranges[starts[depth]..starts[depth + 1]];
+            var guess = GuessIndex(record, level.Length, address);
+            Prefetch.ReadAll(level[Math.Max(guess - 1, 0)..Math.Min(guess + 2, level.Length)]);
+        }
     }
 
     /// <summary>The line and inline chain of an address inside a function, asking for the names and files the caller will most likely read next.</summary>
@@ -401,7 +429,7 @@ public sealed partial class SymbolIndex
 
     /// <summary>
     /// The line record covering the address, as an index into the function's lines, or -1;
-    /// <paramref name="guess"/> is <see cref="GuessLineIndex"/>'s.
+    /// <paramref name="guess"/> is <see cref="GuessIndex"/>'s.
     /// </summary>
     private int FindLineIndex(in FunctionRecord function, ulong address, int guess)
     {
@@ -411,15 +439,17 @@ public sealed partial class SymbolIndex
             return -1;
         }
 
-        var index = LastLineAtOrBelow(lines, address, guess);
+        var index = LastAtOrBelow<LineRecord, Parsing.ByRange>(lines, address, guess);
         return index >= 0 && address - lines[index].Address < lines[index].Size ? index : -1;
     }
 
     /// <summary>
-    /// Where the line of an address most likely is, taking the function's line records as
-    /// evenly spread over its range (they nearly are: compilers emit a row every few bytes).
+    /// Where the record of an address most likely is among <paramref name="count"/> records
+    /// sorted by address, taking them as evenly spread over the function's range. Line records
+    /// nearly are (compilers emit a row every few bytes); a depth's inline ranges less so, but
+    /// the search that starts from the guess only pays for its distance.
     /// </summary>
-    private static int GuessLineIndex(in FunctionRecord function, int lineCount, ulong address)
+    private static int GuessIndex(in FunctionRecord function, int count, ulong address)
     {
         var offset = address - function.Address;
         if (offset >= function.Size)
@@ -427,36 +457,38 @@ public sealed partial class SymbolIndex
             return 0;
         }
 
-        // offset < 2^32 and lineCount < 2^31: the product fits.
-        return (int)(offset * (ulong)lineCount / function.Size);
+        // offset < 2^32 and count < 2^31: the product fits.
+        return (int)(offset * (ulong)count / function.Size);
     }
 
     /// <summary>
-    /// The last line record starting at or below the address, or -1: a galloping search out
-    /// from <paramref name="guess"/>, then a binary search of the bracket it found. A good
-    /// guess costs one or two records, all in the cache lines asked for in advance.
+    /// The last of the sorted records starting at or below the address, or -1: a galloping
+    /// search out from <paramref name="guess"/>, then a binary search of the bracket it found.
+    /// A good guess costs one or two records, all in the cache lines asked for in advance.
     /// </summary>
-    private static int LastLineAtOrBelow(ReadOnlySpan<LineRecord> lines, ulong address, int guess)
+    private static int LastAtOrBelow<T, TKey>(ReadOnlySpan<T> records, ulong address, int guess)
+        where T : unmanaged
+        where TKey : Parsing.ISortKey<T>
     {
-        // Invariant: lo is -1 or starts at or below the address; hi is lines.Length or starts above it.
+        // Invariant: lo is -1 or starts at or below the address; hi is records.Length or starts above it.
         int lo, hi;
         long step = 1;
-        if (lines[guess].Address <= address)
+        if (TKey.Primary(records[guess]) <= address)
         {
             lo = guess;
             hi = guess + 1;
-            while (hi < lines.Length && lines[hi].Address <= address)
+            while (hi < records.Length && TKey.Primary(records[hi]) <= address)
             {
                 lo = hi;
                 step <<= 1;
-                hi = (int)Math.Min(lo + step, lines.Length);
+                hi = (int)Math.Min(lo + step, records.Length);
             }
         }
         else
         {
             hi = guess;
             lo = guess - 1;
-            while (lo >= 0 && lines[lo].Address > address)
+            while (lo >= 0 && TKey.Primary(records[lo]) > address)
             {
                 hi = lo;
                 step <<= 1;
@@ -467,7 +499,7 @@ public sealed partial class SymbolIndex
         while (hi - lo > 1)
         {
             var mid = lo + ((hi - lo) >> 1);
-            if (lines[mid].Address <= address)
+            if (TKey.Primary(records[mid]) <= address)
             {
                 lo = mid;
             }
@@ -484,9 +516,9 @@ public sealed partial class SymbolIndex
     private int FindInlineChain(in FunctionRecord function, ulong address, ref InlineChain chain)
     {
         var ranges = _tables.InlinesOf(function);
-        return ranges.Length <= LinearInlineScanLimit
+        return function.InlineDepths < 0
             ? ScanInlineChain(ranges, address, ref chain)
-            : SearchInlineChain(ranges, address, ref chain);
+            : SearchInlineDepths(function, ranges, _tables.InlineDepthStartsOf(function), address, ref chain);
     }
 
     /// <summary>
@@ -536,22 +568,31 @@ public sealed partial class SymbolIndex
     private static bool Covers(ReadOnlySpan<InlineRangeRecord> ranges, int index, ulong address) =>
         index >= 0 && address - ranges[index].Address < ranges[index].Size;
 
-    private static int SearchInlineChain(ReadOnlySpan<InlineRangeRecord> ranges, ulong address, ref InlineChain chain)
+    /// <summary>
+    /// The chain of a function with a depth directory: each depth's ranges are searched from
+    /// the guessed position (<see cref="PrefetchInlineDepths"/> asked for the records there), so
+    /// a depth costs a cache line or two rather than a binary search's chain of misses.
+    /// </summary>
+    private static int SearchInlineDepths(in FunctionRecord function, ReadOnlySpan<InlineRangeRecord> ranges, ReadOnlySpan<int> starts, ulong address, ref InlineChain chain)
     {
         var depth = 0;
-        while (depth < InlineChain.Length)
+        for (; depth + 1 < starts.Length; depth++)
         {
-            var index = FindInlineAtDepth(ranges, (uint)depth, address);
-            if (index < 0)
+            var first = starts[depth];
+            var level = ranges[first..starts[depth + 1]];
+            var index = LastAtOrBelow<InlineRangeRecord, Parsing.ByAddress>(level, address, GuessIndex(function, level.Length, address));
+            if (index < 0 || address - level[index].Address >= level[index].Size)
             {
-                return depth;
+                break;
             }
 
-            chain[depth] = index;
-            depth++;
+            if (depth < InlineChain.Length)
+            {
+                chain[depth] = first + index;
+            }
         }
 
-        return SearchInlineChainFrom(ranges, address, depth);
+        return depth;
     }
 
     /// <summary>Counts the depths past those remembered in the chain.</summary>

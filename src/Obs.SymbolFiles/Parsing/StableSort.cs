@@ -132,8 +132,8 @@ internal readonly struct ByRange : ISortKey<Storage.FunctionRecord>, ISortKey<St
     public static ulong Secondary(in Storage.CfiInitRecord record) => record.Address + record.Size;
 }
 
-/// <summary>Address only; ties keep file order.</summary>
-internal readonly struct ByAddress : ISortKey<Storage.PublicRecord>, ISortKey<Storage.StackWinRecord>, ISortKey<Storage.CfiDeltaRecord>
+/// <summary>Address only; ties keep file order. (Inline ranges are searched by address within one depth.)</summary>
+internal readonly struct ByAddress : ISortKey<Storage.PublicRecord>, ISortKey<Storage.StackWinRecord>, ISortKey<Storage.CfiDeltaRecord>, ISortKey<Storage.InlineRangeRecord>
 {
     public static ulong Primary(in Storage.PublicRecord record) => record.Address;
 
@@ -146,6 +146,10 @@ internal readonly struct ByAddress : ISortKey<Storage.PublicRecord>, ISortKey<St
     public static ulong Primary(in Storage.CfiDeltaRecord record) => record.Address;
 
     public static ulong Secondary(in Storage.CfiDeltaRecord record) => 0;
+
+    public static ulong Primary(in Storage.InlineRangeRecord record) => record.Address;
+
+    public static ulong Secondary(in Storage.InlineRangeRecord record) => 0;
 }
 
 /// <summary>Inline ranges: depth, then address (the order lookups binary-search).</summary>

@@ -115,7 +115,7 @@ internal static class SymbolIndexAssembler
 
         var files = BuildIdTable<FileRecord, ById>(ref first.Files);
         var origins = BuildOrigins(ref first.Origins, originsUseOldSyntax);
-        var functions = BuildFunctions(ref first.Functions, segments, origins, options.EffectiveParallelism, ref counters);
+        var (functions, inlineDepths) = BuildFunctions(ref first.Functions, segments, origins, options.EffectiveParallelism, ref counters);
         var publics = BuildPublics(ref first.Publics);
         var (cfiInits, cfiDeltas) = BuildCfi(first, segments, ref counters);
         var (frameData, fpo) = BuildStackWin(ref first.StackWin, ref counters);
@@ -159,6 +159,7 @@ internal static class SymbolIndexAssembler
             startSamples,
             lineSegments,
             inlineSegments,
+            inlineDepths,
             stringSegments,
             publics,
             files,
@@ -339,7 +340,8 @@ internal static class SymbolIndexAssembler
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static NativeTable<FunctionRecord> BuildFunctions(ref NativeBuffer<FunctionRecord> table, Segments segments, IdTable<OriginRecord> origins, int parallelism, ref Counters counters)
+    private static (NativeTable<FunctionRecord> Functions, NativeTable<int> InlineDepths) BuildFunctions(
+        ref NativeBuffer<FunctionRecord> table, Segments segments, IdTable<OriginRecord> origins, int parallelism, ref Counters counters)
     {
         var functions = table.Span;
         var order = SortedOrder<FunctionRecord, ByRange>(functions);
@@ -388,17 +390,59 @@ internal static class SymbolIndexAssembler
         segments.Truncate(lineWrite, inlineWrite);
 
         var sorted = new NativeBuffer<FunctionRecord>();
+        var depths = new NativeBuffer<int>();
         sorted.EnsureCapacity(functions.Length);
         foreach (var index in order)
         {
             if (keep[index])
             {
-                sorted.Add(functions[index]);
+                ref var function = ref functions[index];
+                var ranges = segments.Inlines(function.Segment).Slice(function.FirstInline, function.InlineCount);
+                function.InlineDepths = ranges.Length > SymbolTables.InlineDirectoryThreshold ? AddDepthDirectory(ranges, ref depths) : -1;
+                sorted.Add(function);
             }
         }
 
         table.Dispose();
-        return sorted.Detach();
+        return (sorted.Detach(), depths.Detach());
+    }
+
+    /// <summary>
+    /// Appends the depth directory of a function's sorted inline ranges (see
+    /// <see cref="SymbolTables.InlineDepthStartsOf"/>) and returns where it starts. Each depth's
+    /// end is found by a binary search, so a big function costs a few reads per depth.
+    /// </summary>
+    private static int AddDepthDirectory(ReadOnlySpan<InlineRangeRecord> ranges, ref NativeBuffer<int> directory)
+    {
+        var start = directory.Count;
+        directory.Add(0);
+        directory.Add(0);
+        var depthCount = 0;
+        var depthStart = 0;
+        while (depthStart < ranges.Length && ranges[depthStart].Depth == (uint)depthCount)
+        {
+            // The first range deeper than this depth.
+            int lo = depthStart, hi = ranges.Length;
+            while (lo < hi)
+            {
+                var mid = lo + ((hi - lo) >> 1);
+                if (ranges[mid].Depth <= (uint)depthCount)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            depthStart = lo;
+            depthCount++;
+            directory.Add(depthStart);
+        }
+
+        directory[start] = depthCount;
+        return start;
     }
 
     /// <summary>

@@ -73,7 +73,8 @@ internal readonly record struct StringRef
 
 /// <summary>
 /// A <c>FUNC</c> record and the slices of its line records and inline ranges, both in segment
-/// <see cref="Segment"/>.
+/// <see cref="Segment"/>. A function with many inline ranges also has a depth directory
+/// (<see cref="InlineDepths"/>, see <see cref="SymbolTables.InlineDepthStartsOf"/>).
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct FunctionRecord
@@ -89,6 +90,9 @@ internal struct FunctionRecord
     public int InlineRecordCount;
     public RecordFlags Flags;
     public int Segment;
+
+    /// <summary>Where the function's depth directory starts in <see cref="SymbolTables.InlineDepths"/>, or -1 when it has none.</summary>
+    public int InlineDepths;
 
     public readonly ulong End => Address + Size;
 }

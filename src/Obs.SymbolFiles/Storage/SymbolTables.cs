@@ -12,6 +12,7 @@ internal sealed record SymbolTables(
     NativeTable<ulong> FunctionStartSamples,
     NativeTable<LineRecord>[] LineSegments,
     NativeTable<InlineRangeRecord>[] InlineSegments,
+    NativeTable<int> InlineDepths,
     NativeTable<byte>[] StringSegments,
     NativeTable<PublicRecord> Publics,
     IdTable<FileRecord> Files,
@@ -26,7 +27,7 @@ internal sealed record SymbolTables(
     {
         get
         {
-            var total = Functions.ByteCount + FunctionStarts.ByteCount + FunctionStartSamples.ByteCount + Publics.ByteCount + Files.Table.ByteCount +
+            var total = Functions.ByteCount + FunctionStarts.ByteCount + FunctionStartSamples.ByteCount + InlineDepths.ByteCount + Publics.ByteCount + Files.Table.ByteCount +
                 Origins.Table.ByteCount + CfiInits.ByteCount + CfiDeltas.ByteCount + StackWinFrameData.ByteCount + StackWinFpo.ByteCount;
             for (var i = 0; i < LineSegments.Length; i++)
             {
@@ -52,6 +53,29 @@ internal sealed record SymbolTables(
         InlineSegments[function.Segment].Span.Slice(function.FirstInline, function.InlineCount);
 
     /// <summary>The UTF-8 bytes of a string.</summary>
+    /// <summary>
+    /// Functions with more inline ranges than this get a depth directory, so that a lookup can
+    /// search each depth's ranges directly; smaller ones are read in one sequential pass.
+    /// </summary>
+    public const int InlineDirectoryThreshold = 96;
+
+    /// <summary>
+    /// A function's depth directory, empty when it has none: entry <c>d</c> is the index (in
+    /// <see cref="InlinesOf"/>) of its first range of depth <c>d</c>, for each depth from 0 up to
+    /// the first depth it lacks (no inline chain goes deeper), and the last entry ends the last
+    /// of those depths. Stored in <see cref="InlineDepths"/> as a count followed by the entries.
+    /// </summary>
+    public ReadOnlySpan<int> InlineDepthStartsOf(in FunctionRecord function)
+    {
+        if (function.InlineDepths < 0)
+        {
+            return default;
+        }
+
+        var directory = InlineDepths.Span[function.InlineDepths..];
+        return directory.Slice(1, directory[0] + 1);
+    }
+
     public ReadOnlySpan<byte> Bytes(StringRef value) =>
         StringSegments[value.Segment].Span.Slice((int)value.Offset, (int)value.Length);
 }
