@@ -414,6 +414,7 @@ internal static class SymbolIndexAssembler
     /// </summary>
     private static int AddDepthDirectory(ReadOnlySpan<InlineRangeRecord> ranges, ref NativeBuffer<int> directory)
     {
+        // The depth count (known at the end), then depth 0's start.
         var start = directory.Count;
         directory.Add(0);
         directory.Add(0);

@@ -52,7 +52,6 @@ internal sealed record SymbolTables(
     public ReadOnlySpan<InlineRangeRecord> InlinesOf(in FunctionRecord function) =>
         InlineSegments[function.Segment].Span.Slice(function.FirstInline, function.InlineCount);
 
-    /// <summary>The UTF-8 bytes of a string.</summary>
     /// <summary>
     /// Functions with more inline ranges than this get a depth directory, so that a lookup can
     /// search each depth's ranges directly; smaller ones are read in one sequential pass.
@@ -76,6 +75,7 @@ internal sealed record SymbolTables(
         return directory.Slice(1, directory[0] + 1);
     }
 
+    /// <summary>The UTF-8 bytes of a string.</summary>
     public ReadOnlySpan<byte> Bytes(StringRef value) =>
         StringSegments[value.Segment].Span.Slice((int)value.Offset, (int)value.Length);
 }
