@@ -166,7 +166,8 @@ public sealed class InlineDepthDirectoryTests
     /// <summary>
     /// A function whose inline ranges nest (each depth inside a range of the depth above), with
     /// the malformed cases a file can hold mixed in: a range outside any parent, overlapping
-    /// ranges at one depth, equal starts, a depth with no ranges and records in any order.
+    /// ranges at one depth, equal starts at one depth, a depth with no ranges and records in any
+    /// order.
     /// <see cref="GeneratedFunction.Ranges"/> are in file order, which breaks ties.
     /// </summary>
     private static GeneratedFunction GenerateFunction(Random random, int minimumRanges, int maximumRanges = 600)
@@ -207,11 +208,13 @@ public sealed class InlineDepthDirectoryTests
             longest = Math.Max(2, longest / 2);
         }
 
-        // Malformed extras: stray ranges at any depth, overlapping others or starting where they do.
+        // Malformed extras: stray ranges at any depth, overlapping others, half of them starting
+        // where another range of their depth starts (file order then decides which one counts).
         for (var i = 0; i < random.Next(0, 6) && ranges.Count < maximumRanges; i++)
         {
-            var depth = (uint)random.Next(0, maxDepth + 1);
-            var start = FunctionStart + (ulong)random.NextInt64((long)size - 1);
+            var twin = random.Next(2) == 0 ? ranges[random.Next(ranges.Count)] : null;
+            var depth = twin?.Depth ?? (uint)random.Next(0, maxDepth + 1);
+            var start = twin?.Address ?? FunctionStart + (ulong)random.NextInt64((long)size - 1);
             var length = (uint)random.Next(1, (int)Math.Min(FunctionStart + size - start, 0x200) + 1);
             ranges.Add(new GeneratedRange(depth, start, length, (uint)random.Next(0, 500), (uint)ranges.Count));
         }
