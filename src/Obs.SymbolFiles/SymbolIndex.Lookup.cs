@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Obs.SymbolFiles.Storage;
 
 namespace Obs.SymbolFiles;
@@ -235,7 +234,7 @@ public sealed partial class SymbolIndex
     /// </summary>
     public bool TryFindNearestPublic(ulong address, out SymbolFunction publicSymbol)
     {
-        var index = LastAtOrBelow<PublicRecord, Parsing.ByAddress>(_tables.Publics.Span, address);
+        var index = SortedSearch.LastAtOrBelow<PublicRecord, Parsing.ByAddress>(_tables.Publics.Span, address);
         publicSymbol = index >= 0 ? new SymbolFunction(this, index, isPublic: true) : default;
         return index >= 0;
     }
@@ -248,7 +247,7 @@ public sealed partial class SymbolIndex
     public bool TryFindCfiRules(ulong address, out CfiRules rules)
     {
         var inits = _tables.CfiInits.Span;
-        var index = LastAtOrBelow<CfiInitRecord, Parsing.ByRange>(inits, address);
+        var index = SortedSearch.LastAtOrBelow<CfiInitRecord, Parsing.ByRange>(inits, address);
         if (index < 0 || address - inits[index].Address >= inits[index].Size)
         {
             rules = default;
@@ -322,7 +321,7 @@ public sealed partial class SymbolIndex
     /// </summary>
     private int LastFunctionAtOrBelow(ulong address)
     {
-        var block = LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
+        var block = SortedSearch.LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
         if (block < 0)
         {
             return -1;
@@ -344,7 +343,7 @@ public sealed partial class SymbolIndex
     /// <summary>The first step of <see cref="LookupMany"/>'s function search: the block of starts to scan (asked for), or -1.</summary>
     private int BeginFunctionSearch(ulong address)
     {
-        var block = LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
+        var block = SortedSearch.LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
         if (block >= 0)
         {
             Prefetch.ReadAll(StartBlock(block));
@@ -389,29 +388,11 @@ public sealed partial class SymbolIndex
         return address - record.Address < record.Size;
     }
 
-    private static int LastAtOrBelow(ReadOnlySpan<ulong> sorted, ulong address)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = lo + ((hi - lo) >> 1);
-            if (sorted[mid] <= address)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo - 1;
-    }
 
     private int FindPublicIndex(ulong address)
     {
         var publics = _tables.Publics.Span;
-        var index = LastAtOrBelow<PublicRecord, Parsing.ByAddress>(publics, address);
+        var index = SortedSearch.LastAtOrBelow<PublicRecord, Parsing.ByAddress>(publics, address);
         if (index < 0 || publics[index].Address == 0)
         {
             return -1;
@@ -439,7 +420,7 @@ public sealed partial class SymbolIndex
             return -1;
         }
 
-        var index = LastAtOrBelow<LineRecord, Parsing.ByRange>(lines, address, guess);
+        var index = SortedSearch.LastAtOrBelow<LineRecord, Parsing.ByRange>(lines, address, guess);
         return index >= 0 && address - lines[index].Address < lines[index].Size ? index : -1;
     }
 
@@ -461,56 +442,6 @@ public sealed partial class SymbolIndex
         return (int)(offset * (ulong)count / function.Size);
     }
 
-    /// <summary>
-    /// The last of the sorted records starting at or below the address, or -1: a galloping
-    /// search out from <paramref name="guess"/>, then a binary search of the bracket it found.
-    /// A good guess costs one or two records, all in the cache lines asked for in advance.
-    /// </summary>
-    private static int LastAtOrBelow<T, TKey>(ReadOnlySpan<T> records, ulong address, int guess)
-        where T : unmanaged
-        where TKey : Parsing.ISortKey<T>
-    {
-        // Invariant: lo is -1 or starts at or below the address; hi is records.Length or starts above it.
-        int lo, hi;
-        long step = 1;
-        if (TKey.Primary(records[guess]) <= address)
-        {
-            lo = guess;
-            hi = guess + 1;
-            while (hi < records.Length && TKey.Primary(records[hi]) <= address)
-            {
-                lo = hi;
-                step <<= 1;
-                hi = (int)Math.Min(lo + step, records.Length);
-            }
-        }
-        else
-        {
-            hi = guess;
-            lo = guess - 1;
-            while (lo >= 0 && TKey.Primary(records[lo]) > address)
-            {
-                hi = lo;
-                step <<= 1;
-                lo = (int)Math.Max(hi - step, -1);
-            }
-        }
-
-        while (hi - lo > 1)
-        {
-            var mid = lo + ((hi - lo) >> 1);
-            if (TKey.Primary(records[mid]) <= address)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
 
     /// <summary>How deep the inlined calls at the address go; the range of each depth goes into <paramref name="chain"/> (as far as it holds).</summary>
     private int FindInlineChain(in FunctionRecord function, ulong address, ref InlineChain chain)
@@ -580,7 +511,7 @@ public sealed partial class SymbolIndex
         {
             var first = starts[depth];
             var level = ranges[first..starts[depth + 1]];
-            var index = LastAtOrBelow<InlineRangeRecord, Parsing.ByAddress>(level, address, GuessIndex(function, level.Length, address));
+            var index = SortedSearch.LastAtOrBelow<InlineRangeRecord, Parsing.ByAddress>(level, address, GuessIndex(function, level.Length, address));
             if (index < 0 || address - level[index].Address >= level[index].Size)
             {
                 break;
@@ -637,7 +568,7 @@ public sealed partial class SymbolIndex
 
     private static bool FindStackWinRecord(ReadOnlySpan<StackWinRecord> records, ulong address, out StackWinRecord record)
     {
-        var index = LastAtOrBelow<StackWinRecord, Parsing.ByAddress>(records, address);
+        var index = SortedSearch.LastAtOrBelow<StackWinRecord, Parsing.ByAddress>(records, address);
         if (index >= 0 && address - records[index].Address < records[index].Size)
         {
             record = records[index];
@@ -646,28 +577,5 @@ public sealed partial class SymbolIndex
 
         record = default;
         return false;
-    }
-
-    /// <summary>Index of the last record whose address is at or below <paramref name="address"/>, or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int LastAtOrBelow<T, TKey>(ReadOnlySpan<T> records, ulong address)
-        where T : unmanaged
-        where TKey : Parsing.ISortKey<T>
-    {
-        int lo = 0, hi = records.Length;
-        while (lo < hi)
-        {
-            var mid = lo + ((hi - lo) >> 1);
-            if (TKey.Primary(records[mid]) <= address)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo - 1;
     }
 }

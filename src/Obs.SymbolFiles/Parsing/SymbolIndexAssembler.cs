@@ -397,8 +397,9 @@ internal static class SymbolIndexAssembler
             if (keep[index])
             {
                 ref var function = ref functions[index];
-                var ranges = segments.Inlines(function.Segment).Slice(function.FirstInline, function.InlineCount);
-                function.InlineDepths = ranges.Length > SymbolTables.InlineDirectoryThreshold ? AddDepthDirectory(ranges, ref depths) : -1;
+                function.InlineDepths = function.InlineCount > SymbolTables.InlineDirectoryThreshold
+                    ? AddDepthDirectory(segments.Inlines(function.Segment).Slice(function.FirstInline, function.InlineCount), ref depths)
+                    : -1;
                 sorted.Add(function);
             }
         }
@@ -422,22 +423,8 @@ internal static class SymbolIndexAssembler
         var depthStart = 0;
         while (depthStart < ranges.Length && ranges[depthStart].Depth == (uint)depthCount)
         {
-            // The first range deeper than this depth.
-            int lo = depthStart, hi = ranges.Length;
-            while (lo < hi)
-            {
-                var mid = lo + ((hi - lo) >> 1);
-                if (ranges[mid].Depth <= (uint)depthCount)
-                {
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid;
-                }
-            }
-
-            depthStart = lo;
+            // Past the last range of this depth: the next depth's start.
+            depthStart += SortedSearch.LastAtOrBelow<InlineRangeRecord, ByDepthThenAddress>(ranges[depthStart..], (ulong)depthCount) + 1;
             depthCount++;
             directory.Add(depthStart);
         }
