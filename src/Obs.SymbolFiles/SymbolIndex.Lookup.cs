@@ -156,6 +156,11 @@ public sealed partial class SymbolIndex
     {
         ref readonly var record = ref _tables.Functions.Span[function];
         var starts = _tables.InlineDepthStartsOf(record);
+        if (starts.IsEmpty)
+        {
+            return;
+        }
+
         var ranges = _tables.InlinesOf(record);
         for (var depth = 0; depth + 1 < starts.Length && depth < InlineChain.Length; depth++)
         {
