@@ -14,9 +14,12 @@ public sealed partial class SymbolIndex
         var function = FindFunctionIndex(address);
         if (function >= 0)
         {
-            var lineGuess = PrefetchFunctionData(function, address);
+            // One address: ask for all the inline ranges the chain could need at once, rather
+            // than following the chain's links one cache miss after another.
+            AnchorChains(function);
+            var lineGuess = PrefetchFunctionData(function, address, withInlines: true);
             PrefetchInlineDepths(function, address);
-            result = CompleteLookup(function, address, lineGuess);
+            result = CompleteLookup(function, address, FindLineIndex(function, address, lineGuess));
             return true;
         }
 
@@ -29,9 +32,9 @@ public sealed partial class SymbolIndex
     /// false) when nothing covers it. Returns the number of addresses found.
     /// </summary>
     /// <remarks>
-    /// On a large index a lookup waits mostly on memory: the function record, then its line and
-    /// inline records (for a big function, its depth directory first), then the names, each a
-    /// cache miss. This overlaps the misses of neighbouring addresses (each step is taken for a
+    /// On a large index a lookup waits mostly on memory: the function record, then its line
+    /// record, then the inline ranges of the chain that the line record names (one depth after
+    /// another), then the names, each a cache miss. This overlaps the misses of neighbouring addresses (each step is taken for a
     /// group of addresses before the next step starts) and leaves the names of the results in
     /// cache, so it is the faster way to symbolicate a stack or a request's frames. Decode the
     /// names of a batch before looking up the next one: batches of a few dozen to a few hundred
@@ -46,7 +49,8 @@ public sealed partial class SymbolIndex
         }
 
         Span<int> steps = stackalloc int[LookupGroupSize];
-        Span<int> lineGuesses = stackalloc int[LookupGroupSize];
+        Span<int> lines = stackalloc int[LookupGroupSize];
+        Span<int> links = stackalloc int[LookupGroupSize];
         var found = 0;
         for (var start = 0; start < addresses.Length; start += LookupGroupSize)
         {
@@ -54,7 +58,7 @@ public sealed partial class SymbolIndex
             var groupResults = results.Slice(start, group.Length);
 
             // Each step ends by asking for what the next one reads: the block of starts, the
-            // function record, the function's data, the names.
+            // function record, the line records around the guess, the chain's ranges, the names.
             for (var i = 0; i < group.Length; i++)
             {
                 steps[i] = BeginFunctionSearch(group[i]);
@@ -73,7 +77,7 @@ public sealed partial class SymbolIndex
             {
                 if (FunctionCovers(steps[i], group[i]))
                 {
-                    lineGuesses[i] = PrefetchFunctionData(steps[i], group[i]);
+                    lines[i] = PrefetchFunctionData(steps[i], group[i], withInlines: !AnchorChains(steps[i]));
                 }
                 else
                 {
@@ -81,11 +85,31 @@ public sealed partial class SymbolIndex
                 }
             }
 
+            // The line record names the innermost range of its inline chain; the chain is that
+            // range's parent links, followed one depth at a time across the group.
             for (var i = 0; i < group.Length; i++)
             {
                 if (steps[i] >= 0)
                 {
-                    PrefetchInlineDepths(steps[i], group[i]);
+                    lines[i] = FindLineIndex(steps[i], group[i], lines[i]);
+                    links[i] = BeginInlineChain(steps[i], group[i], lines[i]);
+                }
+                else
+                {
+                    links[i] = -1;
+                }
+            }
+
+            for (var pending = true; pending;)
+            {
+                pending = false;
+                for (var i = 0; i < group.Length; i++)
+                {
+                    if (links[i] >= 0)
+                    {
+                        links[i] = FollowInlineLink(steps[i], links[i]);
+                        pending |= links[i] >= 0;
+                    }
                 }
             }
 
@@ -93,7 +117,7 @@ public sealed partial class SymbolIndex
             {
                 if (steps[i] >= 0)
                 {
-                    groupResults[i] = CompleteLookup(steps[i], group[i], lineGuesses[i]);
+                    groupResults[i] = CompleteLookup(steps[i], group[i], lines[i]);
                     found++;
                 }
                 else if (TryLookupPublic(group[i], out groupResults[i]))
@@ -115,22 +139,23 @@ public sealed partial class SymbolIndex
     private const int LookupGroupSize = 16;
 
     /// <summary>
-    /// Asks for what completing a lookup in a function reads: its name, its inline ranges (or,
-    /// for a big function, its depth directory) and the few line records around the one the
-    /// address most likely falls in. These lie in unrelated places, so their cache misses
-    /// overlap. Returns that line guess, for <see cref="CompleteLookup"/>.
+    /// Asks for what finding an address's line in a function reads, and its name: the few line
+    /// records around the one the address most likely falls in (returned as that guess, for
+    /// <see cref="FindLineIndex"/>) and, <paramref name="withInlines"/>, the function's inline
+    /// ranges (or, for a big function, its depth directory). These lie in unrelated places, so
+    /// their cache misses overlap.
     /// </summary>
-    private int PrefetchFunctionData(int function, ulong address)
+    private int PrefetchFunctionData(int function, ulong address, bool withInlines)
     {
         ref readonly var record = ref _tables.Functions.Span[function];
         Prefetch.ReadAll(_tables.Bytes(record.Name));
 
-        if (record.InlineDepths < 0)
+        if (withInlines && record.InlineDepths < 0)
         {
             // All that the sequential chain scan reads.
             Prefetch.ReadAll(_tables.InlinesOf(record));
         }
-        else
+        else if (withInlines)
         {
             // The count and the first depths; few functions go deeper than a cache line's worth.
             var directory = _tables.InlineDepths.Span[record.InlineDepths..];
@@ -146,6 +171,43 @@ public sealed partial class SymbolIndex
         var guess = GuessIndex(record, lines.Length, address);
         Prefetch.ReadAll(lines[Math.Max(guess - 1, 0)..Math.Min(guess + 2, lines.Length)]);
         return guess;
+    }
+
+    /// <summary>
+    /// The first step of <see cref="LookupMany"/>'s inline chain: asks for the innermost range
+    /// that the line record names and returns it (the next link to follow), or -1. A line whose
+    /// chain is not anchored gets its ranges asked for, for the search that will follow.
+    /// </summary>
+    private int BeginInlineChain(int function, ulong address, int line)
+    {
+        ref readonly var record = ref _tables.Functions.Span[function];
+        var innermost = AnchoredInnermost(function, line);
+        if (innermost == LineRecord.ChainNotAnchored)
+        {
+            PrefetchFunctionData(function, address, withInlines: true);
+            PrefetchInlineDepths(function, address);
+            return -1;
+        }
+
+        if (innermost >= 0)
+        {
+            Prefetch.ReadAll(_tables.InlinesOf(record).Slice(innermost, 1));
+        }
+
+        return innermost;
+    }
+
+    /// <summary>A step of <see cref="LookupMany"/>'s inline chain: asks for the parent of a range and returns it, or -1 at depth 0.</summary>
+    private int FollowInlineLink(int function, int range)
+    {
+        var ranges = _tables.InlinesOf(_tables.Functions.Span[function]);
+        var parent = ranges[range].ParentOf(range);
+        if (parent >= 0)
+        {
+            Prefetch.ReadAll(ranges.Slice(parent, 1));
+        }
+
+        return parent;
     }
 
     /// <summary>
@@ -170,14 +232,16 @@ public sealed partial class SymbolIndex
         }
     }
 
-    /// <summary>The line and inline chain of an address inside a function, asking for the names and files the caller will most likely read next.</summary>
-    private SymbolLookupResult CompleteLookup(int function, ulong address, int lineGuess)
+    /// <summary>The inline chain of an address inside a function whose line (or -1) is known, asking for the names and files the caller will most likely read next.</summary>
+    private SymbolLookupResult CompleteLookup(int function, ulong address, int line)
     {
         ref readonly var record = ref _tables.Functions.Span[function];
         var inlines = _tables.InlinesOf(record);
-        var line = FindLineIndex(record, address, lineGuess);
         var chain = default(InlineChain);
-        var depth = FindInlineChain(record, address, ref chain);
+        var innermost = AnchoredInnermost(function, line);
+        var depth = innermost == LineRecord.ChainNotAnchored
+            ? FindInlineChain(record, address, ref chain)
+            : ReadAnchoredChain(inlines, innermost, ref chain);
 
         if (line >= 0)
         {
@@ -197,6 +261,72 @@ public sealed partial class SymbolIndex
 
         GC.KeepAlive(this);
         return new SymbolLookupResult(this, address, new SymbolFunction(this, function, isPublic: false), line, depth, chain);
+    }
+
+    private const byte NotAnchored = 0;
+    private const byte Anchoring = 1;
+    private const byte Anchored = 2;
+    private const byte CannotAnchor = 3;
+
+    /// <summary>
+    /// Makes sure a function's inline chains are anchored to its line records (see
+    /// <see cref="InlineChainAnchors"/>), anchoring them now on its first lookup; false while
+    /// another thread is at it, or when the function's chains are too deep to anchor. Lookups
+    /// then search the ranges instead, with the same result.
+    /// </summary>
+    /// <remarks>
+    /// The anchors are the one part of the tables written after parsing: the thread that claims
+    /// the function writes them, then publishes the state with a release write. Readers use them
+    /// only after an acquire read of that state, and the fields written are read by nothing else.
+    /// </remarks>
+    private bool AnchorChains(int function)
+    {
+        ref var state = ref _chainAnchors[function];
+        var current = Volatile.Read(ref state);
+        if (current != NotAnchored)
+        {
+            return current == Anchored;
+        }
+
+        if (Interlocked.CompareExchange(ref state, Anchoring, NotAnchored) != NotAnchored)
+        {
+            return false;
+        }
+
+        ref readonly var record = ref _tables.Functions.Span[function];
+        var lines = _tables.LineSegments[record.Segment].WritableSpan.Slice(record.FirstLine, record.LineCount);
+        var ranges = _tables.InlineSegments[record.Segment].WritableSpan.Slice(record.FirstInline, record.InlineCount);
+        var anchored = InlineChainAnchors.Anchor(lines, ranges);
+        Volatile.Write(ref state, anchored ? Anchored : CannotAnchor);
+        GC.KeepAlive(this);
+        return anchored;
+    }
+
+    /// <summary>The innermost range anchored to a line record, once its function is anchored; else <see cref="LineRecord.ChainNotAnchored"/>.</summary>
+    private int AnchoredInnermost(int function, int line) =>
+        line >= 0 && Volatile.Read(ref _chainAnchors[function]) == Anchored
+            ? _tables.LinesOf(_tables.Functions.Span[function])[line].InnermostInline
+            : LineRecord.ChainNotAnchored;
+
+    /// <summary>The chain a line record is anchored to (see <see cref="LineRecord.InnermostInline"/>): its innermost range and that range's parents.</summary>
+    private static int ReadAnchoredChain(ReadOnlySpan<InlineRangeRecord> ranges, int innermost, ref InlineChain chain)
+    {
+        if (innermost < 0)
+        {
+            return 0;
+        }
+
+        var depth = (int)ranges[innermost].Depth + 1;
+        for (var range = innermost; range >= 0; range = ranges[range].ParentOf(range))
+        {
+            var rangeDepth = ranges[range].Depth;
+            if (rangeDepth < InlineChain.Length)
+            {
+                chain[(int)rangeDepth] = range;
+            }
+        }
+
+        return depth;
     }
 
     private bool TryLookupPublic(ulong address, out SymbolLookupResult result)
@@ -417,9 +547,9 @@ public sealed partial class SymbolIndex
     /// The line record covering the address, as an index into the function's lines, or -1;
     /// <paramref name="guess"/> is <see cref="GuessIndex"/>'s.
     /// </summary>
-    private int FindLineIndex(in FunctionRecord function, ulong address, int guess)
+    private int FindLineIndex(int function, ulong address, int guess)
     {
-        var lines = _tables.LinesOf(function);
+        var lines = _tables.LinesOf(_tables.Functions.Span[function]);
         if (lines.IsEmpty)
         {
             return -1;

@@ -22,6 +22,9 @@ public sealed partial class SymbolIndex
     private readonly SymbolMetadata _metadata;
     private readonly string?[] _fileNames;
 
+    /// <summary>Per function, whether its inline chains are anchored to its line records yet (see <see cref="AnchorChains"/>).</summary>
+    private readonly byte[] _chainAnchors;
+
     internal SymbolIndex(SymbolTables tables, SymbolMetadata metadata, SymbolIndexStatistics statistics, IReadOnlyList<SymbolFileDiagnostic> diagnostics)
     {
         _tables = tables;
@@ -29,6 +32,7 @@ public sealed partial class SymbolIndex
         Statistics = statistics;
         Diagnostics = diagnostics;
         _fileNames = new string?[tables.Files.Table.Count];
+        _chainAnchors = new byte[tables.Functions.Count];
     }
 
     /// <summary>The <c>MODULE</c> record, or null when the file has none.</summary>

@@ -468,7 +468,7 @@ internal sealed class SymbolTableBuilder : IDisposable
         {
             Address = address,
             Size = size,
-            Depth = depth,
+            Depth = (ushort)Math.Min(depth, InlineRangeRecord.MaxDepth),
             CallLine = callLine,
             CallFile = callFile,
             OriginName = StringRef.ForOriginId(origin),

@@ -45,6 +45,12 @@ internal sealed unsafe class NativeTable<T>
     /// <summary>The records.</summary>
     public ReadOnlySpan<T> Span => new(_items, Count);
 
+    /// <summary>
+    /// The records, writable: only for the inline chain anchors, which a lookup writes once per
+    /// function before any reader may use them (see <c>SymbolIndex.AnchorChains</c>).
+    /// </summary>
+    public Span<T> WritableSpan => new(_items, Count);
+
     /// <summary>Size of the table in bytes.</summary>
     public long ByteCount => (long)Count * sizeof(T);
 }

@@ -107,14 +107,35 @@ internal enum RecordFlags
     Multiple = 1,
 }
 
-/// <summary>A line record: <c>&lt;address&gt; &lt;size&gt; &lt;line&gt; &lt;file id&gt;</c>.</summary>
+/// <summary>
+/// A line record: <c>&lt;address&gt; &lt;size&gt; &lt;line&gt; &lt;file id&gt;</c>, and the inline
+/// chain that covers the whole of it (see <see cref="InnermostInline"/>).
+/// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct LineRecord
 {
+    /// <summary><see cref="InnermostInline"/> value: no inlined code covers the record.</summary>
+    public const int NoInline = -1;
+
+    /// <summary>
+    /// <see cref="InnermostInline"/> value: the chain changes inside the record, or the ranges'
+    /// <see cref="InlineRangeRecord.ParentDistance"/> links cannot describe it; a lookup searches the ranges.
+    /// </summary>
+    public const int ChainNotAnchored = -2;
+
     public ulong Address;
     public uint Size;
     public uint Line;
     public uint File;
+
+    /// <summary>
+    /// The innermost range (an index into the function's inline ranges) of the inline chain at
+    /// every address of the record; the chain is that range and its
+    /// <see cref="InlineRangeRecord.ParentDistance"/> links. Else <see cref="NoInline"/> or
+    /// <see cref="ChainNotAnchored"/>. Written by <see cref="InlineChainAnchors"/> on the
+    /// function's first lookup, and meaningless until then.
+    /// </summary>
+    public int InnermostInline;
 }
 
 /// <summary>
@@ -128,12 +149,30 @@ internal struct InlineRangeRecord
     /// <summary><see cref="CallFile"/> value for "no call-site file".</summary>
     public const uint NoFile = uint.MaxValue;
 
+    /// <summary>
+    /// Deepest depth stored. A deeper INLINE record is stored at this depth, which no chain
+    /// reaches in practice: it would take 65,535 nested inlined calls in one function. (16 bits
+    /// keep the record at 32 bytes, half a cache line, with <see cref="ParentDistance"/>.)
+    /// </summary>
+    public const uint MaxDepth = ushort.MaxValue;
+
     public ulong Address;
     public uint Size;
-    public uint Depth;
+    public ushort Depth;
+
+    /// <summary>
+    /// How many records before this one (in the function's ranges) is the range of depth
+    /// <see cref="Depth"/> − 1 that encloses it in the inline chains that line records are
+    /// anchored to; 0 for none. Only meaningful for ranges reached from
+    /// <see cref="LineRecord.InnermostInline"/>. (The enclosing range sorts first, being shallower.)
+    /// </summary>
+    public ushort ParentDistance;
     public uint CallLine;
     public uint CallFile;
     public StringRef OriginName;
+
+    /// <summary>The index of the enclosing range (see <see cref="ParentDistance"/>) given this range's index, or -1.</summary>
+    public readonly int ParentOf(int index) => ParentDistance == 0 ? -1 : index - ParentDistance;
 }
 
 /// <summary>A <c>PUBLIC</c> record.</summary>

@@ -35,7 +35,7 @@ internal static class IndexAssert
             var inlines = tables.InlinesOf(got).ToArray();
             Assert.Equal(
                 [.. want.Inlines.Select(r => (r.Depth, r.CallLine, r.CallFile, expected.Origins.GetValueOrDefault(r.Origin), r.Address, r.Size))],
-                inlines.Select(r => (r.Depth, r.CallLine, r.CallFile == InlineRangeRecord.NoFile ? null : (uint?)r.CallFile, r.OriginName.IsMissing ? null : index.DecodeString(r.OriginName), r.Address, r.Size)));
+                inlines.Select(r => ((uint)r.Depth, r.CallLine, r.CallFile == InlineRangeRecord.NoFile ? null : (uint?)r.CallFile, r.OriginName.IsMissing ? null : index.DecodeString(r.OriginName), r.Address, r.Size)));
             Assert.Equal(want.InlineRecords, got.InlineRecordCount);
         }
 

@@ -6,14 +6,14 @@ using FsCheck.Xunit;
 namespace Obs.SymbolFiles.Tests;
 
 /// <summary>
-/// A function with many inline ranges gets a depth directory and its chain is searched depth
-/// by depth from a guessed position (functions with few ranges are scanned in one pass). The
-/// guess assumes a depth's ranges are spread evenly over the function, which nested ranges
-/// never are. Every address must still get the chain that the plain rule gives: at each
-/// depth, the last range (by address, then file order) starting at or below the address, as
-/// long as it covers it.
+/// The inline chain at an address is found three ways: read from the line record it is
+/// anchored to (once the function's first lookup has anchored it), or, where a line record has
+/// no single chain, searched depth by depth from a guessed position (functions with many
+/// ranges, which have a depth directory) or in one pass over the ranges (the others). Every
+/// address must get the chain that the plain rule gives: at each depth, the last range (by
+/// address, then file order) starting at or below the address, as long as it covers it.
 /// </summary>
-public sealed class InlineDepthDirectoryTests
+public sealed class InlineChainTests
 {
     private const ulong FunctionStart = 0x10000;
 
@@ -96,6 +96,121 @@ public sealed class InlineDepthDirectoryTests
         Assert.Equal(depths - 1, shallower.InlineFrameCount);
     }
 
+    [Fact]
+    public void Lines_split_at_range_boundaries_are_anchored_to_their_chain()
+    {
+        // As dump_syms writes them: a line record starts wherever inlined code starts or ends.
+        const string text = """
+            FILE 0 a.c
+            FILE 1 b.c
+            INLINE_ORIGIN 0 first
+            INLINE_ORIGIN 1 second
+            INLINE_ORIGIN 2 third
+            FUNC 1000 100 0 outer
+            INLINE 0 10 0 0 1010 40 1080 20
+            INLINE 1 20 1 1 1020 10 1088 8
+            INLINE 0 30 0 2 10c0 10
+            1000 10 1 0
+            1010 10 2 0
+            1020 10 3 1
+            1030 20 4 1
+            1050 30 5 0
+            1080 8 6 0
+            1088 8 7 1
+            1090 10 8 0
+            10a0 20 9 0
+            10c0 10 10 1
+            10d0 30 11 0
+            """;
+        var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(text));
+
+        // (address, expected frames innermost first as "name:line", outer line)
+        (ulong Address, string[] Frames, uint Line)[] cases =
+        [
+            (0x1005, [], 1),
+            (0x1015, ["first:2"], 10),
+            (0x1025, ["second:3", "first:20"], 10),
+            (0x1035, ["first:4"], 10),
+            (0x1060, [], 5),
+            (0x1084, ["first:6"], 10),
+            (0x108c, ["second:7", "first:20"], 10),
+            (0x1095, ["first:8"], 10),
+            (0x10b0, [], 9),
+            (0x10c4, ["third:10"], 30),
+            (0x10f0, [], 11),
+        ];
+        var batch = new SymbolLookupResult[cases.Length];
+        index.LookupMany(cases.Select(c => c.Address).ToArray(), batch);
+        for (var i = 0; i < cases.Length; i++)
+        {
+            Assert.True(index.TryLookup(cases[i].Address, out var single));
+            foreach (var result in new[] { single, batch[i] })
+            {
+                var frames = Enumerable.Range(0, result.InlineFrameCount)
+                    .Select(f => result.GetInlineFrame(f))
+                    .Select(f => $"{f.GetFunctionName()}:{f.Line}");
+                Assert.Equal(cases[i].Frames, frames);
+                Assert.Equal(cases[i].Line, result.Line);
+            }
+        }
+
+        // The first lookup anchored every line: the answers above came from the anchors.
+        foreach (var line in index.Tables.LinesOf(index.Tables.Functions.Span[0]))
+        {
+            Assert.NotEqual(Storage.LineRecord.ChainNotAnchored, line.InnermostInline);
+        }
+    }
+
+    [Fact]
+    public void Threads_that_anchor_the_same_functions_at_once_get_the_answers_of_one_thread()
+    {
+        // Every lookup of a fresh index races to anchor the function; losers search the ranges
+        // meanwhile. Both must give what a single thread gives.
+        var random = new Random(7);
+        var function = GenerateFunction(random, minimumRanges: 200, aligned: true);
+        var bytes = Encoding.UTF8.GetBytes(function.Text);
+        var addresses = ProbeAddresses(function, random);
+        var reference = SymbolIndex.Parse(bytes);
+        var expected = addresses.Select(a => Describe(reference, a)).ToArray();
+
+        for (var round = 0; round < 20; round++)
+        {
+            var index = SymbolIndex.Parse(bytes);
+            var results = new string[4][];
+            Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
+            {
+                var batch = new SymbolLookupResult[addresses.Length];
+                if (t % 2 == 0)
+                {
+                    index.LookupMany(addresses, batch);
+                }
+                else
+                {
+                    for (var i = 0; i < addresses.Length; i++)
+                    {
+                        index.TryLookup(addresses[i], out batch[i]);
+                    }
+                }
+
+                results[t] = batch.Select(r => Describe(r)).ToArray();
+            });
+
+            foreach (var result in results)
+            {
+                Assert.Equal(expected, result);
+            }
+        }
+    }
+
+    private static string Describe(SymbolIndex index, ulong address) =>
+        index.TryLookup(address, out var result) ? Describe(result) : "none";
+
+    private static string Describe(in SymbolLookupResult result)
+    {
+        var frames = Enumerable.Range(0, result.InlineFrameCount).Select(result.GetInlineFrame);
+        return $"{result.Line} {result.GetFile()} " + string.Join(" | ", frames.Select(f => $"{f.GetFunctionName()} {f.GetFile()}:{f.Line} @{f.Address:x}"));
+    }
+
     /// <summary>
     /// Every depth's expected range at the address by the plain rule, outermost first: ranges
     /// in stable (depth, address) order, the last at or below the address, while it covers it.
@@ -170,7 +285,7 @@ public sealed class InlineDepthDirectoryTests
     /// order.
     /// <see cref="GeneratedFunction.Ranges"/> are in file order, which breaks ties.
     /// </summary>
-    private static GeneratedFunction GenerateFunction(Random random, int minimumRanges, int maximumRanges = 600)
+    private static GeneratedFunction GenerateFunction(Random random, int minimumRanges, int maximumRanges = 600, bool? aligned = null)
     {
         var size = (ulong)random.Next(0x800, 0x8000);
         var ranges = new List<GeneratedRange>();
@@ -232,9 +347,34 @@ public sealed class InlineDepthDirectoryTests
             text.Append($"INLINE {range.Depth} {range.CallLine} {range.Origin % 2} {range.Origin} {range.Address:x} {range.Size:x}\n");
         }
 
+        // Line records every 0x10 bytes: most of them cut by range boundaries, so their chain
+        // changes inside and is searched. Or, half the time, also split wherever a range starts or
+        // ends, as dump_syms writes them, so that each has one chain and is anchored to it; some
+        // of those are left out, leaving addresses without a line.
+        var boundaries = new SortedSet<ulong>();
         for (var offset = 0UL; offset < size; offset += 0x10)
         {
-            text.Append($"{FunctionStart + offset:x} {Math.Min(0x10, size - offset):x} {offset + 1} 0\n");
+            boundaries.Add(FunctionStart + offset);
+        }
+
+        var alignLines = aligned ?? random.Next(2) == 0;
+        if (alignLines)
+        {
+            foreach (var range in ranges)
+            {
+                boundaries.Add(range.Address);
+                boundaries.Add(Math.Min(range.Address + range.Size, FunctionStart + size));
+            }
+        }
+
+        boundaries.Add(FunctionStart + size);
+        var starts = boundaries.ToArray();
+        for (var i = 0; i + 1 < starts.Length; i++)
+        {
+            if (!alignLines || random.Next(10) > 0)
+            {
+                text.Append($"{starts[i]:x} {starts[i + 1] - starts[i]:x} {i + 1} 0\n");
+            }
         }
 
         // Per depth in (address, file order): the order the plain rule reads.
