@@ -447,16 +447,16 @@ public sealed partial class SymbolIndex
     }
 
     /// <summary>
-    /// The last function starting at or below the address, or -1. A binary search over every
-    /// 16th start (a table small enough to stay in the core's cache) picks a block of 16
-    /// function records; they are fetched together and scanned. On a large file a plain binary
+    /// The last function starting at or below the address, or -1. A search over every 16th start
+    /// (a table small enough to stay in the core's cache, with a bucket directory over it: see
+    /// <see cref="AddressBuckets"/>) picks a block of 16 function records; they are fetched together and scanned. On a large file a plain binary
     /// search costs a chain of dependent cache misses (~170 ns each here); this costs one.
     /// (<see cref="LookupMany"/> scans the dense start table instead: one more step, but two
     /// cache lines instead of fourteen, which is what counts when misses overlap.)
     /// </summary>
     private int LastFunctionAtOrBelow(ulong address)
     {
-        var block = SortedSearch.LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
+        var block = _startSampleBuckets.LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
         if (block < 0)
         {
             return -1;
@@ -478,7 +478,7 @@ public sealed partial class SymbolIndex
     /// <summary>The first step of <see cref="LookupMany"/>'s function search: the block of starts to scan (asked for), or -1.</summary>
     private int BeginFunctionSearch(ulong address)
     {
-        var block = SortedSearch.LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
+        var block = _startSampleBuckets.LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
         if (block >= 0)
         {
             Prefetch.ReadAll(StartBlock(block));
