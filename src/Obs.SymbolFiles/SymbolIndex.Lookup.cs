@@ -34,9 +34,10 @@ public sealed partial class SymbolIndex
     /// <remarks>
     /// On a large index a lookup waits mostly on memory: the function record, then its line
     /// record, then the inline ranges of the chain that the line record names (one depth after
-    /// another), then the names, each a cache miss. This overlaps the misses of neighbouring addresses (each step is taken for a
-    /// group of addresses before the next step starts) and leaves the names of the results in
-    /// cache, so it is the faster way to symbolicate a stack or a request's frames. Decode the
+    /// another), then the names, each a cache miss. This overlaps the misses of neighbouring
+    /// addresses (each step is taken for a group of addresses before the next step starts) and
+    /// leaves the names of the results in cache, so it is the faster way to symbolicate a stack
+    /// or a request's frames. Decode the
     /// names of a batch before looking up the next one: batches of a few dozen to a few hundred
     /// addresses keep them cached.
     /// </remarks>
@@ -263,10 +264,11 @@ public sealed partial class SymbolIndex
         return new SymbolLookupResult(this, address, new SymbolFunction(this, function, isPublic: false), line, depth, chain);
     }
 
-    private const byte NotAnchored = 0;
-    private const byte Anchoring = 1;
-    private const byte Anchored = 2;
-    private const byte CannotAnchor = 3;
+    // States of a function in _chainAnchors.
+    private const byte AnchorsNotBuilt = 0;
+    private const byte AnchorsBuilding = 1;
+    private const byte AnchorsBuilt = 2;
+    private const byte AnchorsTooDeep = 3;
 
     /// <summary>
     /// Makes sure a function's inline chains are anchored to its line records (see
@@ -275,20 +277,23 @@ public sealed partial class SymbolIndex
     /// then search the ranges instead, with the same result.
     /// </summary>
     /// <remarks>
-    /// The anchors are the one part of the tables written after parsing: the thread that claims
-    /// the function writes them, then publishes the state with a release write. Readers use them
-    /// only after an acquire read of that state, and the fields written are read by nothing else.
+    /// <para>The anchors are the one part of the tables written after parsing: the thread that
+    /// claims the function (a CAS on its state) writes them, then publishes them with a release
+    /// write of the state. Readers use them only after an acquire read of that state, and the
+    /// fields written are read by nothing else.</para>
+    /// <para>A later on-disk index would have to store the states with the tables, or anchor every
+    /// function before writing them.</para>
     /// </remarks>
     private bool AnchorChains(int function)
     {
         ref var state = ref _chainAnchors[function];
         var current = Volatile.Read(ref state);
-        if (current != NotAnchored)
+        if (current != AnchorsNotBuilt)
         {
-            return current == Anchored;
+            return current == AnchorsBuilt;
         }
 
-        if (Interlocked.CompareExchange(ref state, Anchoring, NotAnchored) != NotAnchored)
+        if (Interlocked.CompareExchange(ref state, AnchorsBuilding, AnchorsNotBuilt) != AnchorsNotBuilt)
         {
             return false;
         }
@@ -297,14 +302,14 @@ public sealed partial class SymbolIndex
         var lines = _tables.LineSegments[record.Segment].WritableSpan.Slice(record.FirstLine, record.LineCount);
         var ranges = _tables.InlineSegments[record.Segment].WritableSpan.Slice(record.FirstInline, record.InlineCount);
         var anchored = InlineChainAnchors.Anchor(lines, ranges);
-        Volatile.Write(ref state, anchored ? Anchored : CannotAnchor);
+        Volatile.Write(ref state, anchored ? AnchorsBuilt : AnchorsTooDeep);
         GC.KeepAlive(this);
         return anchored;
     }
 
     /// <summary>The innermost range anchored to a line record, once its function is anchored; else <see cref="LineRecord.ChainNotAnchored"/>.</summary>
     private int AnchoredInnermost(int function, int line) =>
-        line >= 0 && Volatile.Read(ref _chainAnchors[function]) == Anchored
+        line >= 0 && Volatile.Read(ref _chainAnchors[function]) == AnchorsBuilt
             ? _tables.LinesOf(_tables.Functions.Span[function])[line].InnermostInline
             : LineRecord.ChainNotAnchored;
 
@@ -449,8 +454,9 @@ public sealed partial class SymbolIndex
     /// <summary>
     /// The last function starting at or below the address, or -1. A search over every 16th start
     /// (a table small enough to stay in the core's cache, with a bucket directory over it: see
-    /// <see cref="AddressBuckets"/>) picks a block of 16 function records; they are fetched together and scanned. On a large file a plain binary
-    /// search costs a chain of dependent cache misses (~170 ns each here); this costs one.
+    /// <see cref="AddressBuckets"/>) picks a block of 16 function records; they are fetched
+    /// together and scanned. On a large file a plain binary search costs a chain of dependent
+    /// cache misses (~170 ns each here); this costs one.
     /// (<see cref="LookupMany"/> scans the dense start table instead: one more step, but two
     /// cache lines instead of fourteen, which is what counts when misses overlap.)
     /// </summary>

@@ -11,7 +11,9 @@ namespace Obs.SymbolFiles;
 /// <para>Create one with <see cref="Parse(ReadOnlySpan{byte}, SymbolParseOptions?)"/>,
 /// <see cref="Load(string, SymbolParseOptions?)"/> or the <c>LoadAsync</c> overloads; all give
 /// the same index for the same bytes. An index is immutable and every member is thread-safe.
-/// Lookups do not allocate until a name is turned into a <see cref="string"/>.</para>
+/// Lookups do not allocate until a name is turned into a <see cref="string"/>. (The first
+/// lookup in a function links its inline ranges to its line records, which later lookups use;
+/// that changes no answer.)</para>
 /// <para>The records live in native memory (hundreds of megabytes for a large file) that is
 /// freed when the index is garbage-collected. Spans returned by lookups point into that memory
 /// and are valid while the index is reachable.</para>

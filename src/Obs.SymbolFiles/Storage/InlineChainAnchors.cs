@@ -131,8 +131,8 @@ internal static class InlineChainAnchors
         /// </summary>
         public int ChainOver(ulong start, ulong end)
         {
-            // The depths whose answer holds over the whole line are kept; no range of the
-            // depths above them starts or ends before the line's end.
+            // Keep the outer depths whose answers hold to the line's end (no range of theirs
+            // starts or ends before it); recompute from the first that may have changed.
             var depth = 0;
             var last = Math.Min(_failingDepth, _cursors.Length - 1);
             while (depth <= last && _validUntil[depth] >= end)
