@@ -4,12 +4,16 @@ namespace Obs.SymbolFiles.Tests;
 
 public sealed class DeepInlineTests
 {
-    [Fact]
-    public void Chains_deeper_than_the_remembered_depths_are_complete_and_ordered()
+    [Theory]
+    [InlineData(24, false)]
+    [InlineData(24, true)]
+    [InlineData(40, true)]
+    public void Chains_deeper_than_the_remembered_depths_are_complete_and_ordered(int depths, bool splitLines)
     {
-        // FUNC 1000 100 with INLINE depths 0..23, each range inside the previous one.
+        // FUNC 1000 100 with INLINE depths 0..depths-1, each range inside the previous one. With
+        // split lines (a line record between each two range boundaries) the chain is read from
+        // the line record's anchor, up to the deepest chain that anchors (32); else searched.
         var text = new StringBuilder("FILE 0 a.c\nFILE 1 b.c\n");
-        const int depths = 24;
         for (var d = 0; d < depths; d++)
         {
             text.Append($"INLINE_ORIGIN {d} inlined_{d}\n");
@@ -21,7 +25,20 @@ public sealed class DeepInlineTests
             text.Append($"INLINE {d} {100 + d} {d % 2} {d} {0x1000 + d:x} {0x100 - (2 * d):x}\n");
         }
 
-        text.Append("1000 100 7 1\n");
+        if (splitLines)
+        {
+            var boundaries = Enumerable.Range(0, depths).SelectMany(d => new[] { 0x1000 + d, 0x1100 - d }).Order().ToArray();
+            for (var i = 0; i + 1 < boundaries.Length; i++)
+            {
+                var innermost = boundaries[i] == 0x1000 + depths - 1;
+                text.Append($"{boundaries[i]:x} {boundaries[i + 1] - boundaries[i]:x} {(innermost ? 7 : 8)} {(innermost ? 1 : 0)}\n");
+            }
+        }
+        else
+        {
+            text.Append("1000 100 7 1\n");
+        }
+
         var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(text.ToString()));
 
         Assert.True(index.TryLookup(0x1080, out var result));
@@ -47,5 +64,10 @@ public sealed class DeepInlineTests
         }
 
         Assert.Throws<ArgumentOutOfRangeException>(() => result.GetInlineFrame(depths));
+
+        var batch = new SymbolLookupResult[1];
+        index.LookupMany([0x1080], batch);
+        Assert.Equal(depths, batch[0].InlineFrameCount);
+        Assert.Equal("inlined_0", batch[0].GetInlineFrame(depths - 1).GetFunctionName());
     }
 }
