@@ -50,21 +50,25 @@ internal static class InlineChainAnchors
 
         // depthStarts[d] is the first range of depth d, for the depths 0..depthCount-1 that a
         // chain can reach (none goes past a missing depth); depthStarts[depthCount] ends them.
+        Span<int> depthStarts = stackalloc int[MaxDepths + 1];
         var depthCount = 0;
-        for (var r = 0; r < ranges.Length && ranges[r].Depth == (uint)depthCount; depthCount++)
+        var r = 0;
+        while (r < ranges.Length && ranges[r].Depth == (uint)depthCount)
         {
-            while (r < ranges.Length && ranges[r].Depth == (uint)depthCount)
+            if (depthCount == MaxDepths)
+            {
+                return false;
+            }
+
+            depthStarts[depthCount++] = r;
+            while (r < ranges.Length && ranges[r].Depth == (uint)(depthCount - 1))
             {
                 r++;
             }
         }
 
-        if (depthCount > MaxDepths)
-        {
-            return false;
-        }
-
-        var sweep = new Sweep(ranges, stackalloc int[depthCount + 1], stackalloc int[depthCount], stackalloc int[depthCount], stackalloc ulong[depthCount]);
+        depthStarts[depthCount] = r;
+        var sweep = new Sweep(ranges, depthStarts[..(depthCount + 1)], stackalloc int[depthCount], stackalloc int[depthCount], stackalloc ulong[depthCount]);
         foreach (ref var line in lines)
         {
             line.InnermostInline = sweep.ChainOver(line.Address, line.Address + line.Size);
@@ -108,18 +112,9 @@ internal static class InlineChainAnchors
             _chain = chain;
             _validUntil = validUntil;
             _failingDepth = -1;
-            for (int d = 0, r = 0; d < depthStarts.Length; d++)
+            for (var d = 0; d < cursors.Length; d++)
             {
-                while (r < ranges.Length && ranges[r].Depth < (uint)d)
-                {
-                    r++;
-                }
-
-                depthStarts[d] = r;
-                if (d < cursors.Length)
-                {
-                    cursors[d] = r - 1;
-                }
+                cursors[d] = depthStarts[d] - 1;
             }
         }
 
