@@ -150,17 +150,9 @@ public sealed partial class SymbolIndex
     {
         ref readonly var record = ref _tables.Functions.Span[function];
         Prefetch.ReadAll(_tables.Bytes(record.Name));
-
-        if (withInlines && record.InlineDepths < 0)
+        if (withInlines)
         {
-            // All that the sequential chain scan reads.
-            Prefetch.ReadAll(_tables.InlinesOf(record));
-        }
-        else if (withInlines)
-        {
-            // The count and the first depths; few functions go deeper than a cache line's worth.
-            var directory = _tables.InlineDepths.Span[record.InlineDepths..];
-            Prefetch.ReadAll(directory[..Math.Min(directory.Length, 16)]);
+            PrefetchInlineSearch(record);
         }
 
         var lines = _tables.LinesOf(record);
@@ -174,6 +166,22 @@ public sealed partial class SymbolIndex
         return guess;
     }
 
+    /// <summary>Asks for what searching a function's inline ranges reads first: all of them, or for a big function its depth directory.</summary>
+    private void PrefetchInlineSearch(in FunctionRecord record)
+    {
+        if (record.InlineDepths < 0)
+        {
+            // All that the sequential chain scan reads.
+            Prefetch.ReadAll(_tables.InlinesOf(record));
+        }
+        else
+        {
+            // The count and the first depths; few functions go deeper than a cache line's worth.
+            var directory = _tables.InlineDepths.Span[record.InlineDepths..];
+            Prefetch.ReadAll(directory[..Math.Min(directory.Length, 16)]);
+        }
+    }
+
     /// <summary>
     /// The first step of <see cref="LookupMany"/>'s inline chain: asks for the innermost range
     /// that the line record names and returns it (the next link to follow), or -1. A line whose
@@ -185,7 +193,7 @@ public sealed partial class SymbolIndex
         var innermost = AnchoredInnermost(function, line);
         if (innermost == LineRecord.ChainNotAnchored)
         {
-            PrefetchFunctionData(function, address, withInlines: true);
+            PrefetchInlineSearch(record);
             PrefetchInlineDepths(function, address);
             return -1;
         }
