@@ -86,21 +86,40 @@ public sealed partial class SymbolIndex
                 }
             }
 
-            // The line record names the innermost range of its inline chain; the chain is that
-            // range's parent links, followed one depth at a time across the group.
+            // The line records. One that is not among those asked for around the guess gets a
+            // better guess (its records asked for) and is searched for in a second pass.
+            var refining = false;
             for (var i = 0; i < group.Length; i++)
             {
-                if (steps[i] >= 0)
+                links[i] = -1;
+                if (steps[i] < 0)
                 {
-                    lines[i] = FindLineIndex(steps[i], group[i], lines[i]);
+                    continue;
+                }
+
+                if (TryFindLineNearGuess(steps[i], group[i], ref lines[i]))
+                {
                     links[i] = BeginInlineChain(steps[i], group[i], lines[i]);
                 }
                 else
                 {
-                    links[i] = -1;
+                    links[i] = PendingLine;
+                    refining = true;
                 }
             }
 
+            for (var i = 0; refining && i < group.Length; i++)
+            {
+                if (links[i] == PendingLine)
+                {
+                    lines[i] = FindLineIndex(steps[i], group[i], lines[i]);
+                    links[i] = BeginInlineChain(steps[i], group[i], lines[i]);
+                }
+            }
+
+            // A line record names the innermost range of its inline chain (asked for by
+            // BeginInlineChain); the chain is that range's parent links, followed one depth at a
+            // time across the group.
             for (var pending = true; pending;)
             {
                 pending = false;
@@ -135,6 +154,9 @@ public sealed partial class SymbolIndex
         GC.KeepAlive(this);
         return found;
     }
+
+    /// <summary>In <see cref="LookupMany"/>'s links: the line is not found yet (see <see cref="TryFindLineNearGuess"/>).</summary>
+    private const int PendingLine = int.MinValue;
 
     /// <summary>Addresses that <see cref="LookupMany"/> takes through each step together.</summary>
     private const int LookupGroupSize = 16;
@@ -571,6 +593,65 @@ public sealed partial class SymbolIndex
 
         var index = SortedSearch.LastAtOrBelow<LineRecord, Parsing.ByRange>(lines, address, guess);
         return index >= 0 && address - lines[index].Address < lines[index].Size ? index : -1;
+    }
+
+    /// <summary>
+    /// Finds the line record of an address among the records around <paramref name="line"/>
+    /// (<see cref="GuessIndex"/>'s guess, whose cache lines were asked for): true with the
+    /// answer of <see cref="FindLineIndex"/> when they bracket the address. Otherwise false,
+    /// with a better guess, interpolated between the nearest of those records and the end of
+    /// the function on the address's side, whose records are asked for. Line sizes vary, so a
+    /// big function's first guess is often a few records off; refining it for a whole group
+    /// of addresses at once overlaps the cache misses that a search from the first guess would
+    /// take one after another.
+    /// </summary>
+    private bool TryFindLineNearGuess(int function, ulong address, ref int line)
+    {
+        ref readonly var record = ref _tables.Functions.Span[function];
+        var lines = _tables.LinesOf(record);
+        if (lines.IsEmpty)
+        {
+            line = -1;
+            return true;
+        }
+
+        // The records asked for: line - 1 to line + 1.
+        var low = Math.Max(line - 1, 0);
+        var high = Math.Min(line + 1, lines.Length - 1);
+        if (lines[low].Address > address)
+        {
+            if (low == 0)
+            {
+                line = -1;
+                return true;
+            }
+
+            // Below them: interpolate over the records before low.
+            var span = lines[low].Address - record.Address;
+            line = span == 0 ? 0 : (int)Math.Min((ulong)(low - 1), (address - record.Address) * (ulong)low / span);
+        }
+        else if (lines[high].Address > address || high == lines.Length - 1 || address - lines[high].Address < lines[high].Size)
+        {
+            // Bracketed (kept line records do not overlap, so a record covering the address is the last at or below it).
+            var index = high;
+            while (lines[index].Address > address)
+            {
+                index--;
+            }
+
+            line = address - lines[index].Address < lines[index].Size ? index : -1;
+            return true;
+        }
+        else
+        {
+            // Above them: interpolate over the records after high.
+            var span = record.End - lines[high].Address;
+            var step = span == 0 ? 1 : (address - lines[high].Address) * (ulong)(lines.Length - high) / span;
+            line = high + (int)Math.Clamp(step, 1, (ulong)(lines.Length - 1 - high));
+        }
+
+        Prefetch.ReadAll(lines[Math.Max(line - 1, 0)..Math.Min(line + 2, lines.Length)]);
+        return false;
     }
 
     /// <summary>
