@@ -60,6 +60,13 @@ public sealed partial class SymbolIndex
 
             // Each step ends by asking for what the next one reads: the block of starts, the
             // function record, the line records around the guess, the chain's ranges, the names.
+            // The first asks for the buckets of the start samples' directory, which is small
+            // but on a large index seldom still in cache from the lookups before.
+            for (var i = 0; i < group.Length; i++)
+            {
+                _startSampleBuckets.PrefetchBuckets(group[i]);
+            }
+
             for (var i = 0; i < group.Length; i++)
             {
                 steps[i] = BeginFunctionSearch(group[i]);

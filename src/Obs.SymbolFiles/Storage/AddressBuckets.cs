@@ -53,6 +53,17 @@ internal sealed class AddressBuckets
         }
     }
 
+    /// <summary>Hints that <see cref="LastAtOrBelow"/> will soon read the buckets of <paramref name="address"/>.</summary>
+    public void PrefetchBuckets(ulong address)
+    {
+        var bucket = (address - _base) >> _shift;
+        if (address >= _base && bucket < (ulong)_lastAtOrBelow.Length)
+        {
+            Prefetch.Element(_lastAtOrBelow, (int)bucket);
+            Prefetch.Element(_lastAtOrBelow, (int)bucket + 1);
+        }
+    }
+
     /// <summary>Index of the last entry of <paramref name="sorted"/> (the table this was built over) at or below <paramref name="address"/>, or -1.</summary>
     public int LastAtOrBelow(ReadOnlySpan<ulong> sorted, ulong address)
     {
