@@ -109,6 +109,16 @@ public sealed partial class SymbolIndex
         }
     }
 
+    /// <summary>Hints that the cache slot of a file's name will be read soon (<see cref="PrefetchFileName"/> reads it).</summary>
+    internal void PrefetchFileSlot(uint fileId)
+    {
+        var index = _tables.Files.Find(fileId);
+        if (index >= 0)
+        {
+            Storage.Prefetch.Element(_fileNames, index);
+        }
+    }
+
     internal ReadOnlySpan<byte> GetFileNameUtf8(uint fileId)
     {
         var index = _tables.Files.Find(fileId);
