@@ -43,6 +43,7 @@ internal static class SymbolFileLoader
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         var length = RandomAccess.GetLength(handle);
+        FileReadAhead.Hint(handle, length);
         var boundaries = SplitFile(handle, length, options);
         var chunks = CreateBuilders(boundaries.Length - 1, options);
         RunChunks(chunks, options, k => ParseFileRange(handle, boundaries[k], boundaries[k + 1], chunks[k], options));
