@@ -56,7 +56,8 @@ public sealed class LookupManyTests
         var expected = new List<(ulong Address, uint Size, uint Line)>();
         var functions = new List<(ulong Address, ulong Size)>();
         var address = 0x1000ul;
-        for (var f = 0; f < random.Next(1, 6); f++)
+        var functionCount = random.Next(1, 6);
+        for (var f = 0; f < functionCount; f++)
         {
             var records = new List<string>();
             var at = address + (ulong)random.Next(0, 3) * (ulong)random.Next(1, 300);
