@@ -76,7 +76,13 @@ internal readonly record struct StringRef
 /// <see cref="Segment"/>. A function with many inline ranges also has a depth directory
 /// (<see cref="InlineDepths"/>, see <see cref="SymbolTables.InlineDepthStartsOf"/>).
 /// </summary>
-[StructLayout(LayoutKind.Sequential, Pack = 4)]
+/// <remarks>
+/// Padded from 56 to 64 bytes: a lookup reads one function record at random, and in a table of
+/// 56-byte records (64-byte aligned) three in four straddle two cache lines. One line per
+/// record made batched lookups drawn by function 3–11% faster without names (in-process A/B,
+/// both orders), for 8 bytes per FUNC (2.6 MB on the full-size benchmark file).
+/// </remarks>
+[StructLayout(LayoutKind.Sequential, Pack = 4, Size = 64)]
 internal struct FunctionRecord
 {
     public ulong Address;
