@@ -37,9 +37,8 @@ public sealed partial class SymbolIndex
     /// another), then the names, each a cache miss. This overlaps the misses of neighbouring
     /// addresses (each step is taken for a group of addresses before the next step starts) and
     /// leaves the names of the results in cache, so it is the faster way to symbolicate a stack
-    /// or a request's frames. Decode the
-    /// names of a batch before looking up the next one: batches of a few dozen to a few hundred
-    /// addresses keep them cached.
+    /// or a request's frames. Decode the names of a batch before looking up the next one:
+    /// batches of a few dozen to a few hundred addresses keep them cached.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="results"/> is shorter than <paramref name="addresses"/>.</exception>
     public int LookupMany(ReadOnlySpan<ulong> addresses, Span<SymbolLookupResult> results)

@@ -3,9 +3,9 @@ namespace Obs.SymbolFiles.Storage;
 /// <summary>
 /// An immutable (but see <see cref="WritableSpan"/>), fixed-length table of blittable records
 /// in native memory (a block from <see cref="NativeBlocks"/>, handed over by
-/// <see cref="NativeBuffer{T}"/>), freed when the table is finalized. It is the storage of a finished <see cref="SymbolIndex"/>: records hold
-/// no references (names are offsets into a byte table), so a table can later be written to
-/// disk as is and mapped back.
+/// <see cref="NativeBuffer{T}"/>), freed when the table is finalized. It is the storage of a
+/// finished <see cref="SymbolIndex"/>: records hold no references (names are offsets into a
+/// byte table), so a table can later be written to disk as is and mapped back.
 /// </summary>
 /// <remarks>
 /// Readers take a <see cref="Span"/> and must keep the owning object reachable while they use
