@@ -36,9 +36,9 @@ public sealed partial class SymbolIndex
     /// record, then the inline ranges of the chain that the line record names (one depth after
     /// another), then the names, each a cache miss. This overlaps the misses of neighbouring
     /// addresses (each step is taken for a group of addresses before the next step starts) and
-    /// leaves the names of the results in cache, so it is the faster way to symbolicate a stack
-    /// or a request's frames. Decode the names of a batch before looking up the next one:
-    /// batches of a few dozen to a few hundred addresses keep them cached.
+    /// leaves the names of the results in cache. Decode the names of a batch before looking up
+    /// the next one: batches of a few dozen to a few hundred addresses keep them cached.
+    /// <see cref="EnumerateLookups"/> also overlaps the lookups with that decoding.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="results"/> is shorter than <paramref name="addresses"/>.</exception>
     public int LookupMany(ReadOnlySpan<ulong> addresses, Span<SymbolLookupResult> results)
@@ -48,112 +48,14 @@ public sealed partial class SymbolIndex
             ThrowHelper.ThrowArgument(nameof(results), "The results span is shorter than the addresses span.");
         }
 
-        Span<int> steps = stackalloc int[LookupGroupSize];
-        Span<int> lines = stackalloc int[LookupGroupSize];
-        Span<int> links = stackalloc int[LookupGroupSize];
+        var group = default(LookupGroup);
         var found = 0;
         for (var start = 0; start < addresses.Length; start += LookupGroupSize)
         {
-            var group = addresses.Slice(start, Math.Min(LookupGroupSize, addresses.Length - start));
-            var groupResults = results.Slice(start, group.Length);
-
-            // Each step ends by asking for what the next one reads: the block of starts, the
-            // function record, the line records around the guess, the chain's ranges, the names.
-            // The first asks for the buckets of the start samples' directory, which is small
-            // but on a large index seldom still in cache from the lookups before.
-            for (var i = 0; i < group.Length; i++)
+            var count = Math.Min(LookupGroupSize, addresses.Length - start);
+            group.Start(addresses.Slice(start, count));
+            while (group.TakeStep(this, results.Slice(start, count), ref found))
             {
-                _startSampleBuckets.PrefetchBuckets(group[i]);
-            }
-
-            for (var i = 0; i < group.Length; i++)
-            {
-                steps[i] = BeginFunctionSearch(group[i]);
-            }
-
-            for (var i = 0; i < group.Length; i++)
-            {
-                steps[i] = LastStartInBlock(steps[i], group[i]);
-                if (steps[i] >= 0)
-                {
-                    Prefetch.ReadAll(_tables.Functions.Span.Slice(steps[i], 1));
-                }
-            }
-
-            for (var i = 0; i < group.Length; i++)
-            {
-                if (FunctionCovers(steps[i], group[i]))
-                {
-                    lines[i] = PrefetchFunctionData(steps[i], group[i], withInlines: !AnchorChains(steps[i]));
-                }
-                else
-                {
-                    steps[i] = -1;
-                }
-            }
-
-            // The line records. One that is not among those asked for around the guess gets a
-            // better guess (its records asked for) and is searched for in a second pass.
-            var refining = false;
-            for (var i = 0; i < group.Length; i++)
-            {
-                links[i] = -1;
-                if (steps[i] < 0)
-                {
-                    continue;
-                }
-
-                if (TryFindLineNearGuess(steps[i], group[i], ref lines[i]))
-                {
-                    links[i] = BeginInlineChain(steps[i], group[i], lines[i]);
-                }
-                else
-                {
-                    links[i] = PendingLine;
-                    refining = true;
-                }
-            }
-
-            for (var i = 0; refining && i < group.Length; i++)
-            {
-                if (links[i] == PendingLine)
-                {
-                    lines[i] = FindLineIndex(steps[i], group[i], lines[i]);
-                    links[i] = BeginInlineChain(steps[i], group[i], lines[i]);
-                }
-            }
-
-            // A line record names the innermost range of its inline chain (asked for by
-            // BeginInlineChain); the chain is that range's parent links, followed one depth at a
-            // time across the group.
-            for (var pending = true; pending;)
-            {
-                pending = false;
-                for (var i = 0; i < group.Length; i++)
-                {
-                    if (links[i] >= 0)
-                    {
-                        links[i] = FollowInlineLink(steps[i], links[i]);
-                        pending |= links[i] >= 0;
-                    }
-                }
-            }
-
-            for (var i = 0; i < group.Length; i++)
-            {
-                if (steps[i] >= 0)
-                {
-                    groupResults[i] = CompleteLookup(steps[i], group[i], lines[i]);
-                    found++;
-                }
-                else if (TryLookupPublic(group[i], out groupResults[i]))
-                {
-                    found++;
-                }
-                else
-                {
-                    groupResults[i] = default;
-                }
             }
         }
 
@@ -161,11 +63,18 @@ public sealed partial class SymbolIndex
         return found;
     }
 
-    /// <summary>In <see cref="LookupMany"/>'s links: the line is not found yet (see <see cref="TryFindLineNearGuess"/>).</summary>
-    private const int PendingLine = int.MinValue;
-
-    /// <summary>Addresses that <see cref="LookupMany"/> takes through each step together.</summary>
-    private const int LookupGroupSize = 16;
+    /// <summary>
+    /// Looks up a sequence of addresses, handing out one result per address in input order:
+    /// what <see cref="TryLookup"/> gives, or <c>default</c> (<see cref="SymbolLookupResult.IsFound"/>
+    /// false) when nothing covers it. Enumerate with <c>foreach (ref readonly var result in
+    /// index.EnumerateLookups(addresses))</c>.
+    /// </summary>
+    /// <remarks>
+    /// The fastest way to symbolicate many addresses when each result's names are turned into
+    /// strings: the lookups are overlapped as in <see cref="LookupMany"/>, and also with the
+    /// caller's work on the results before them (see <see cref="SymbolLookupEnumerator"/>).
+    /// </remarks>
+    public SymbolLookupEnumerator EnumerateLookups(ReadOnlySpan<ulong> addresses) => new(this, addresses);
 
     /// <summary>
     /// Asks for what finding an address's line in a function reads, and its name: the few line

@@ -6,7 +6,10 @@ using FsCheck.Xunit;
 
 namespace Obs.SymbolFiles.Tests;
 
-/// <summary><see cref="SymbolIndex.LookupMany"/> gives, address by address, what <see cref="SymbolIndex.TryLookup"/> gives.</summary>
+/// <summary>
+/// <see cref="SymbolIndex.LookupMany"/> and <see cref="SymbolIndex.EnumerateLookups"/> give, address
+/// by address, what <see cref="SymbolIndex.TryLookup"/> gives.
+/// </summary>
 public sealed class LookupManyTests
 {
     [Theory]
@@ -133,6 +136,36 @@ public sealed class LookupManyTests
     }
 
     [Fact]
+    public void Enumerated_lookups_come_one_per_address_in_input_order()
+    {
+        var index = SymFixtures.Load(SymFixtures.Module1);
+        ulong[] addresses = [0x1000, 0x800, 0x2900, 0x2000, 0x1000];
+
+        var results = new List<(bool Found, ulong Address, bool FromPublic)>();
+        foreach (var result in index.EnumerateLookups(addresses))
+        {
+            results.Add((result.IsFound, result.Address, result.IsFound && result.IsFromPublic));
+        }
+
+        Assert.Equal([(true, 0x1000ul, false), (false, 0ul, false), (true, 0x2900ul, true), (false, 0ul, false), (true, 0x1000ul, false)], results);
+    }
+
+    [Fact]
+    public void Enumerating_no_addresses_yields_nothing()
+    {
+        var index = SymFixtures.Load(SymFixtures.Module1);
+        var count = 0;
+        foreach (var result in index.EnumerateLookups([]))
+        {
+            count++;
+        }
+
+        var enumerator = default(SymbolLookupEnumerator);
+        Assert.Equal(0, count);
+        Assert.False(enumerator.MoveNext());
+    }
+
+    [Fact]
     public void Stale_results_are_overwritten()
     {
         var index = SymFixtures.Load(SymFixtures.Module1);
@@ -189,6 +222,15 @@ public sealed class LookupManyTests
                 {
                     Assert.Equal(expected[start + i], results[i].IsFound ? Describe(results[i]) : null);
                 }
+
+                var position = start;
+                foreach (ref readonly var result in index.EnumerateLookups(slice))
+                {
+                    Assert.Equal(expected[position], result.IsFound ? Describe(result) : null);
+                    position++;
+                }
+
+                Assert.Equal(start + count, position);
             }
 
             Assert.Equal(expectedFound, found);

@@ -85,16 +85,12 @@ internal static class SymCommands
             using var json = CliJson.CreateWriter(console.Out);
             json.WriteStartArray();
 
-            // In batches: LookupMany overlaps the cache misses of neighbouring addresses.
-            var results = new SymbolLookupResult[Math.Min(parsed.Count, LookupBatchSize)];
-            for (var start = 0; start < parsed.Count; start += results.Length)
+            // EnumerateLookups overlaps the cache misses of neighbouring addresses, and of the
+            // next addresses with the writing of each result.
+            var position = 0;
+            foreach (ref readonly var result in index.EnumerateLookups(CollectionsMarshal.AsSpan(parsed)))
             {
-                var batch = CollectionsMarshal.AsSpan(parsed).Slice(start, Math.Min(results.Length, parsed.Count - start));
-                index.LookupMany(batch, results);
-                for (var i = 0; i < batch.Length; i++)
-                {
-                    WriteLookup(json, batch[i], results[i]);
-                }
+                WriteLookup(json, parsed[position++], result);
             }
 
             json.WriteEndArray();
@@ -154,9 +150,6 @@ internal static class SymCommands
         json.WriteNumber("parse_seconds", Math.Round(seconds, 3));
         json.WriteEndObject();
     }
-
-    /// <summary>Addresses looked up together (their results' names stay in cache until written).</summary>
-    private const int LookupBatchSize = 256;
 
     private static void WriteLookup(Utf8JsonWriter json, ulong address, in SymbolLookupResult result)
     {

@@ -1,0 +1,105 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace Obs.SymbolFiles;
+
+/// <summary>
+/// The lookups of a sequence of addresses, one result per address in input order, as
+/// <see cref="SymbolIndex.EnumerateLookups"/> returns them: <c>foreach (ref readonly var
+/// result in index.EnumerateLookups(addresses))</c>. Each result is what
+/// <see cref="SymbolIndex.TryLookup"/> gives, or <c>default</c>
+/// (<see cref="SymbolLookupResult.IsFound"/> false) when nothing covers the address.
+/// </summary>
+/// <remarks>
+/// The addresses are looked up in groups, as <see cref="SymbolIndex.LookupMany"/> does, but
+/// each time a result is handed out the next group takes one step of its lookups, so the
+/// memory it waits for arrives while the caller works on the results before it. That work is
+/// typically turning names into strings; on a large index it then costs little more than the
+/// lookups alone. Names of a result are in cache when it is handed out.
+/// </remarks>
+public ref struct SymbolLookupEnumerator
+{
+    private readonly SymbolIndex _index;
+    private ReadOnlySpan<ulong> _unread;
+    private GroupPair _groups;
+    private GroupResults _results;
+
+    /// <summary>Which of the two groups is handed out; the other is being looked up.</summary>
+    private int _current;
+
+    /// <summary>The result handed out, within the current group.</summary>
+    private int _position;
+
+    internal SymbolLookupEnumerator(SymbolIndex index, ReadOnlySpan<ulong> addresses)
+    {
+        _index = index;
+        _unread = addresses;
+
+        // The first MoveNext finds the current group (slot 1) empty and finishes slot 0's.
+        _current = 1;
+        _position = 0;
+        StartGroup(0);
+    }
+
+    /// <summary>The result for the address at the current position.</summary>
+    [UnscopedRef]
+    public readonly ref readonly SymbolLookupResult Current => ref _results[(_current * SymbolIndex.LookupGroup.Capacity) + _position];
+
+    /// <summary>Returns this enumerator (for <c>foreach</c>).</summary>
+    public readonly SymbolLookupEnumerator GetEnumerator() => this;
+
+    /// <summary>Moves to the next address's result; false after the last.</summary>
+    public bool MoveNext()
+    {
+        var found = 0;
+        var next = 1 - _current;
+        if (_position + 1 < _groups[_current].Count)
+        {
+            _position++;
+            if (!_groups[next].IsComplete)
+            {
+                _groups[next].TakeStep(_index, GroupResultsOf(next), ref found);
+            }
+
+            return true;
+        }
+
+        if (_groups[next].Count == 0)
+        {
+            return false;
+        }
+
+        while (_groups[next].TakeStep(_index, GroupResultsOf(next), ref found))
+        {
+        }
+
+        _current = next;
+        _position = 0;
+        StartGroup(1 - next);
+        GC.KeepAlive(_index);
+        return true;
+    }
+
+    private void StartGroup(int slot)
+    {
+        var count = Math.Min(_unread.Length, SymbolIndex.LookupGroup.Capacity);
+        _groups[slot].Start(_unread[..count]);
+        _unread = _unread[count..];
+    }
+
+    [UnscopedRef]
+    private Span<SymbolLookupResult> GroupResultsOf(int slot) =>
+        ((Span<SymbolLookupResult>)_results).Slice(slot * SymbolIndex.LookupGroup.Capacity, SymbolIndex.LookupGroup.Capacity);
+
+    [InlineArray(2)]
+    private struct GroupPair
+    {
+        private SymbolIndex.LookupGroup _element0;
+    }
+
+    [InlineArray(2 * SymbolIndex.LookupGroup.Capacity)]
+    private struct GroupResults
+    {
+        private SymbolLookupResult _element0;
+    }
+}
