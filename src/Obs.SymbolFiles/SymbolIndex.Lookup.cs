@@ -120,7 +120,7 @@ public sealed partial class SymbolIndex
     }
 
     /// <summary>
-    /// The first step of <see cref="LookupMany"/>'s inline chain: asks for the innermost range
+    /// The first step of a <see cref="LookupGroup"/>'s inline chain: asks for the innermost range
     /// that the line record names and returns it (the next link to follow), or -1. A line whose
     /// chain is not anchored gets its ranges asked for, for the search that will follow. Also
     /// asks for the line's slot in the file-name cache (<see cref="CompleteLookup"/> reads it).
@@ -150,7 +150,7 @@ public sealed partial class SymbolIndex
     }
 
     /// <summary>
-    /// A step of <see cref="LookupMany"/>'s inline chain: asks for the parent of a range and
+    /// A step of a <see cref="LookupGroup"/>'s inline chain: asks for the parent of a range and
     /// returns it, or -1 at depth 0; and asks for the range's call-site slot in the file-name
     /// cache. (Asking for its origin name here as well, rather than at the end, was slower.)
     /// </summary>
@@ -413,8 +413,8 @@ public sealed partial class SymbolIndex
     /// <see cref="AddressBuckets"/>) picks a block of 16 function records; they are fetched
     /// together and scanned. On a large file a plain binary search costs a chain of dependent
     /// cache misses (~170 ns each here); this costs one.
-    /// (<see cref="LookupMany"/> scans the dense start table instead: one more step, but two
-    /// cache lines instead of fourteen, which is what counts when misses overlap.)
+    /// (A <see cref="LookupGroup"/> scans the dense start table instead: one more step, but two
+    /// cache lines instead of sixteen, which is what counts when misses overlap.)
     /// </summary>
     private int LastFunctionAtOrBelow(ulong address)
     {
@@ -437,7 +437,7 @@ public sealed partial class SymbolIndex
         return first + index;
     }
 
-    /// <summary>The first step of <see cref="LookupMany"/>'s function search: the block of starts to scan (asked for), or -1.</summary>
+    /// <summary>The first step of a <see cref="LookupGroup"/>'s function search: the block of starts to scan (asked for), or -1.</summary>
     private int BeginFunctionSearch(ulong address)
     {
         var block = _startSampleBuckets.LastAtOrBelow(_tables.FunctionStartSamples.Span, address);
@@ -449,7 +449,7 @@ public sealed partial class SymbolIndex
         return block;
     }
 
-    /// <summary>The second step of <see cref="LookupMany"/>'s function search: the last function of the block starting at or below the address, or -1.</summary>
+    /// <summary>The second step of a <see cref="LookupGroup"/>'s function search: the last function of the block starting at or below the address, or -1.</summary>
     private int LastStartInBlock(int block, ulong address)
     {
         if (block < 0)

@@ -31,7 +31,7 @@ public readonly struct SymbolLookupResult
     /// <summary>The address looked up.</summary>
     public ulong Address { get; }
 
-    /// <summary>False for <c>default</c>: what <see cref="SymbolIndex.LookupMany"/> stores for an address nothing covers.</summary>
+    /// <summary>False for <c>default</c>: what <see cref="SymbolIndex.LookupMany"/> and <see cref="SymbolIndex.EnumerateLookups"/> give for an address nothing covers.</summary>
     public bool IsFound => _index is not null;
 
     /// <summary>The FUNC (or PUBLIC) covering the address.</summary>
