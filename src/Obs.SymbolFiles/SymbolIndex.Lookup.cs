@@ -70,9 +70,10 @@ public sealed partial class SymbolIndex
     /// index.EnumerateLookups(addresses))</c>.
     /// </summary>
     /// <remarks>
-    /// The fastest way to symbolicate many addresses when each result's names are turned into
-    /// strings: the lookups are overlapped as in <see cref="LookupMany"/>, and also with the
-    /// caller's work on the results before them (see <see cref="SymbolLookupEnumerator"/>).
+    /// The lookups are overlapped as in <see cref="LookupMany"/>, and also with the caller's
+    /// work on the results before them (see <see cref="SymbolLookupEnumerator"/>): on a large
+    /// index, when each result's names are turned into strings, somewhat faster than
+    /// <see cref="LookupMany"/>, and no array of results is needed.
     /// </remarks>
     public SymbolLookupEnumerator EnumerateLookups(ReadOnlySpan<ulong> addresses) => new(this, addresses);
 

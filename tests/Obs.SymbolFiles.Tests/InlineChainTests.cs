@@ -180,9 +180,17 @@ public sealed class InlineChainTests
             Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
             {
                 var batch = new SymbolLookupResult[addresses.Length];
-                if (t % 2 == 0)
+                if (t == 0)
                 {
                     index.LookupMany(addresses, batch);
+                }
+                else if (t == 1)
+                {
+                    var position = 0;
+                    foreach (ref readonly var result in index.EnumerateLookups(addresses))
+                    {
+                        batch[position++] = result;
+                    }
                 }
                 else
                 {
