@@ -42,7 +42,10 @@ public ref struct SymbolLookupEnumerator
         StartGroup(0);
     }
 
-    /// <summary>The result for the address at the current position.</summary>
+    /// <summary>
+    /// The result for the address at the current position: a reference into the enumerator's
+    /// buffer, which later calls of <see cref="MoveNext"/> reuse; copy the result to keep it.
+    /// </summary>
     [UnscopedRef]
     public readonly ref readonly SymbolLookupResult Current => ref _results[(_current * SymbolIndex.LookupGroup.Capacity) + _position];
 
