@@ -49,14 +49,19 @@ public sealed partial class SymbolIndex
         }
 
         var group = default(LookupGroup);
-        var found = 0;
-        for (var start = 0; start < addresses.Length; start += LookupGroupSize)
+        for (var start = 0; start < addresses.Length; start += LookupGroup.Capacity)
         {
-            var count = Math.Min(LookupGroupSize, addresses.Length - start);
+            var count = Math.Min(LookupGroup.Capacity, addresses.Length - start);
             group.Start(addresses.Slice(start, count));
-            while (group.TakeStep(this, results.Slice(start, count), ref found))
+            while (group.TakeStep(this, results.Slice(start, count)))
             {
             }
+        }
+
+        var found = 0;
+        foreach (ref readonly var result in results[..addresses.Length])
+        {
+            found += result.IsFound ? 1 : 0;
         }
 
         GC.KeepAlive(this);

@@ -5,9 +5,6 @@ namespace Obs.SymbolFiles;
 
 public sealed partial class SymbolIndex
 {
-    /// <summary>Addresses that a <see cref="LookupGroup"/> takes through each step together.</summary>
-    private const int LookupGroupSize = LookupGroup.Capacity;
-
     /// <summary>
     /// Up to <see cref="Capacity"/> addresses taken through the steps of a lookup together, one
     /// step for all of them before the next: each step ends by asking for what the next one reads
@@ -53,10 +50,9 @@ public sealed partial class SymbolIndex
 
         /// <summary>
         /// Takes the group's next step; the last writes <c>results[i]</c> for each address, as
-        /// <see cref="LookupMany"/> does, and adds the number found to <paramref name="found"/>.
-        /// Returns whether steps remain.
+        /// <see cref="LookupMany"/> does. Returns whether steps remain.
         /// </summary>
-        public bool TakeStep(SymbolIndex index, Span<SymbolLookupResult> results, ref int found)
+        public bool TakeStep(SymbolIndex index, Span<SymbolLookupResult> results)
         {
             ReadOnlySpan<ulong> addresses = _addresses[..Count];
             Span<int> functions = _functions[..Count];
@@ -177,13 +173,8 @@ public sealed partial class SymbolIndex
                         if (functions[i] >= 0)
                         {
                             results[i] = index.CompleteLookup(functions[i], addresses[i], lines[i]);
-                            found++;
                         }
-                        else if (index.TryLookupPublic(addresses[i], out results[i]))
-                        {
-                            found++;
-                        }
-                        else
+                        else if (!index.TryLookupPublic(addresses[i], out results[i]))
                         {
                             results[i] = default;
                         }

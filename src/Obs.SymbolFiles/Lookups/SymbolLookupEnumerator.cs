@@ -55,14 +55,13 @@ public ref struct SymbolLookupEnumerator
     /// <summary>Moves to the next address's result; false after the last.</summary>
     public bool MoveNext()
     {
-        var found = 0;
         var next = 1 - _current;
         if (_position + 1 < _groups[_current].Count)
         {
             _position++;
             if (!_groups[next].IsComplete)
             {
-                _groups[next].TakeStep(_index, GroupResultsOf(next), ref found);
+                _groups[next].TakeStep(_index, GroupResultsOf(next));
             }
 
             return true;
@@ -73,7 +72,7 @@ public ref struct SymbolLookupEnumerator
             return false;
         }
 
-        while (_groups[next].TakeStep(_index, GroupResultsOf(next), ref found))
+        while (_groups[next].TakeStep(_index, GroupResultsOf(next)))
         {
         }
 
