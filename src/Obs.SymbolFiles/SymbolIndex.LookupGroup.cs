@@ -23,7 +23,7 @@ public sealed partial class SymbolIndex
 
         private GroupValues<ulong> _addresses;
 
-        /// <summary>Per address: the block of starts, then the function (or -1 when none covers it).</summary>
+        /// <summary>Per address: the function (or -1 when none covers it).</summary>
         private GroupValues<int> _functions;
 
         /// <summary>Per address: the guessed line record, then the one found (or -1).</summary>
@@ -61,20 +61,20 @@ public sealed partial class SymbolIndex
             switch (_next)
             {
                 case Step.Buckets:
-                    // The start samples' directory is small but on a large index seldom still in
-                    // cache from the lookups before.
+                    // On a large index the function-start directory is seldom still in cache
+                    // from the lookups before.
                     for (var i = 0; i < addresses.Length; i++)
                     {
-                        index._startSampleBuckets.PrefetchBuckets(addresses[i]);
+                        index._functionStartBuckets.PrefetchBuckets(addresses[i]);
                     }
 
-                    _next = Step.StartBlocks;
+                    _next = Step.Starts;
                     break;
 
-                case Step.StartBlocks:
+                case Step.Starts:
                     for (var i = 0; i < addresses.Length; i++)
                     {
-                        functions[i] = index.BeginFunctionSearch(addresses[i]);
+                        index._functionStartBuckets.PrefetchEntries(index._tables.FunctionStarts.Span, addresses[i]);
                     }
 
                     _next = Step.FunctionRecords;
@@ -83,7 +83,7 @@ public sealed partial class SymbolIndex
                 case Step.FunctionRecords:
                     for (var i = 0; i < addresses.Length; i++)
                     {
-                        functions[i] = index.LastStartInBlock(functions[i], addresses[i]);
+                        functions[i] = index.LastFunctionAtOrBelow(addresses[i]);
                         if (functions[i] >= 0)
                         {
                             Prefetch.ReadAll(index._tables.Functions.Span.Slice(functions[i], 1));
@@ -194,7 +194,7 @@ public sealed partial class SymbolIndex
         {
             None,
             Buckets,
-            StartBlocks,
+            Starts,
             FunctionRecords,
             FunctionData,
             Lines,

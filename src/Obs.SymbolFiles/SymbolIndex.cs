@@ -24,8 +24,12 @@ public sealed partial class SymbolIndex
     private readonly SymbolMetadata _metadata;
     private readonly string?[] _fileNames;
 
-    /// <summary>The first step of a function search: which block of <see cref="SymbolTables.StartSampleStride"/> functions to look in.</summary>
-    private readonly AddressBuckets _startSampleBuckets;
+    /// <summary>
+    /// The function search: a directory over <see cref="SymbolTables.FunctionStarts"/> with about
+    /// one bucket per function (at most 4 bytes each), so that a search reads a line of buckets and
+    /// a line of starts.
+    /// </summary>
+    private readonly AddressBuckets _functionStartBuckets;
 
     /// <summary>Per function, whether its inline chains are anchored to its line records yet (see <see cref="AnchorChains"/>).</summary>
     private readonly byte[] _chainAnchors;
@@ -38,7 +42,7 @@ public sealed partial class SymbolIndex
         Diagnostics = diagnostics;
         _fileNames = new string?[tables.Files.Table.Count];
         _chainAnchors = new byte[tables.Functions.Count];
-        _startSampleBuckets = new AddressBuckets(tables.FunctionStartSamples.Span);
+        _functionStartBuckets = new AddressBuckets(tables.FunctionStarts.Span);
     }
 
     /// <summary>The <c>MODULE</c> record, or null when the file has none.</summary>

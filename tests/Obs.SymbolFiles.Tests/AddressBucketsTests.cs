@@ -6,7 +6,7 @@ using Obs.SymbolFiles.Storage;
 namespace Obs.SymbolFiles.Tests;
 
 /// <summary>
-/// The bucket directory that starts a function search must answer exactly what a binary search
+/// The bucket directory of the function search must answer exactly what a binary search
 /// answers, for evenly spread tables (the usual module) and for clustered or extreme ones.
 /// </summary>
 public sealed class AddressBucketsTests
@@ -31,6 +31,9 @@ public sealed class AddressBucketsTests
 
         foreach (var address in probes)
         {
+            // The hints read the same buckets and stay inside the table for every address.
+            buckets.PrefetchBuckets(address);
+            buckets.PrefetchEntries(sorted, address);
             Assert.Equal(SortedSearch.LastAtOrBelow(sorted, address), buckets.LastAtOrBelow(sorted, address));
         }
 
@@ -43,6 +46,8 @@ public sealed class AddressBucketsTests
         var buckets = new AddressBuckets([]);
         Assert.Equal(-1, buckets.LastAtOrBelow([], 0));
         Assert.Equal(-1, buckets.LastAtOrBelow([], ulong.MaxValue));
+        buckets.PrefetchEntries([], 0);
+        buckets.PrefetchEntries([], ulong.MaxValue);
     }
 
     /// <summary>Evenly spread, clustered (crowded buckets), duplicated and extreme addresses.</summary>

@@ -152,11 +152,9 @@ internal static class SymbolIndexAssembler
             OversizedLines = counters.OversizedLines,
         };
 
-        var (starts, startSamples) = BuildStarts(functions, SymbolTables.StartSampleStride);
         var tables = new SymbolTables(
             functions,
-            starts,
-            startSamples,
+            BuildStarts(functions),
             lineSegments,
             inlineSegments,
             inlineDepths,
@@ -710,25 +708,18 @@ internal static class SymbolIndexAssembler
         records.Truncate(write);
     }
 
-    /// <summary>The start of every <paramref name="stride"/>-th function.</summary>
-    /// <summary>Every function's start, and every <paramref name="stride"/>-th one.</summary>
-    private static (NativeTable<ulong> Starts, NativeTable<ulong> Samples) BuildStarts(NativeTable<FunctionRecord> functions, int stride)
+    /// <summary>Every function's start, in the functions' order.</summary>
+    private static NativeTable<ulong> BuildStarts(NativeTable<FunctionRecord> functions)
     {
         var span = functions.Span;
         var starts = new NativeBuffer<ulong>();
-        var samples = new NativeBuffer<ulong>();
         starts.EnsureCapacity(span.Length);
-        samples.EnsureCapacity((span.Length + stride - 1) / stride);
         for (var i = 0; i < span.Length; i++)
         {
             starts.Add(span[i].Address);
-            if (i % stride == 0)
-            {
-                samples.Add(span[i].Address);
-            }
         }
 
-        return (starts.Detach(), samples.Detach());
+        return starts.Detach();
     }
 
     private struct Counters

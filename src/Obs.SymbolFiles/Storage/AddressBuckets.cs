@@ -4,7 +4,7 @@ namespace Obs.SymbolFiles.Storage;
 /// A radix directory over a sorted table of addresses: the span the table covers is cut into
 /// equal power-of-two buckets, about one per entry, and each bucket remembers the last entry at
 /// or below its start. A search reads two neighbouring buckets and the entry or two between
-/// them, where a binary search over 20,000 entries makes fifteen dependent reads with as many
+/// them, where a binary search over 320,000 entries makes nineteen dependent reads with as many
 /// unpredictable branches.
 /// </summary>
 /// <remarks>
@@ -62,6 +62,30 @@ internal sealed class AddressBuckets
             Prefetch.Element(_lastAtOrBelow, (int)bucket);
             Prefetch.Element(_lastAtOrBelow, (int)bucket + 1);
         }
+    }
+
+    /// <summary>
+    /// Hints that <see cref="LastAtOrBelow"/> will soon read the entries of <paramref name="sorted"/>
+    /// (the table this was built over) between the buckets of <paramref name="address"/>; reads
+    /// those buckets (see <see cref="PrefetchBuckets"/>).
+    /// </summary>
+    public void PrefetchEntries(ReadOnlySpan<ulong> sorted, ulong address)
+    {
+        if (_lastAtOrBelow.Length == 0 || address < _base)
+        {
+            return;
+        }
+
+        var bucket = (address - _base) >> _shift;
+        if (bucket >= (ulong)_lastAtOrBelow.Length - 1)
+        {
+            return;
+        }
+
+        // What a scan reads; of a crowded bucket, which is binary-searched, only the first entries.
+        var lo = _lastAtOrBelow[(int)bucket];
+        var hi = _lastAtOrBelow[(int)bucket + 1];
+        Prefetch.ReadAll(sorted[lo..(Math.Min(hi, lo + ScanLimit) + 1)]);
     }
 
     /// <summary>Index of the last entry of <paramref name="sorted"/> (the table this was built over) at or below <paramref name="address"/>, or -1.</summary>

@@ -9,7 +9,6 @@ namespace Obs.SymbolFiles.Storage;
 internal sealed record SymbolTables(
     NativeTable<FunctionRecord> Functions,
     NativeTable<ulong> FunctionStarts,
-    NativeTable<ulong> FunctionStartSamples,
     NativeTable<LineRecord>[] LineSegments,
     NativeTable<InlineRangeRecord>[] InlineSegments,
     NativeTable<int> InlineDepths,
@@ -27,7 +26,7 @@ internal sealed record SymbolTables(
     {
         get
         {
-            var total = Functions.ByteCount + FunctionStarts.ByteCount + FunctionStartSamples.ByteCount + InlineDepths.ByteCount + Publics.ByteCount + Files.Table.ByteCount +
+            var total = Functions.ByteCount + FunctionStarts.ByteCount + InlineDepths.ByteCount + Publics.ByteCount + Files.Table.ByteCount +
                 Origins.Table.ByteCount + CfiInits.ByteCount + CfiDeltas.ByteCount + StackWinFrameData.ByteCount + StackWinFpo.ByteCount;
             for (var i = 0; i < LineSegments.Length; i++)
             {
@@ -37,12 +36,6 @@ internal sealed record SymbolTables(
             return total;
         }
     }
-
-    /// <summary>
-    /// Every <see cref="StartSampleStride"/>-th entry of <see cref="FunctionStarts"/>: a top
-    /// level small enough to stay in the core's cache (160 KiB for 320,000 functions).
-    /// </summary>
-    public const int StartSampleStride = 16;
 
     /// <summary>The line records of a function, sorted by address.</summary>
     public ReadOnlySpan<LineRecord> LinesOf(in FunctionRecord function) =>
