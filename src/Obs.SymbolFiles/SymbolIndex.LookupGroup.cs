@@ -8,7 +8,7 @@ public sealed partial class SymbolIndex
     /// <summary>
     /// Up to <see cref="Capacity"/> addresses taken through the steps of a lookup together, one
     /// step for all of them before the next: each step ends by asking for what the next one reads
-    /// (the block of starts, the function record, the line records around the guess, the chain's
+    /// (the function starts, the function record, the line records around the guess, the chain's
     /// ranges, the names), so the cache misses of the group's addresses overlap.
     /// </summary>
     /// <remarks>
