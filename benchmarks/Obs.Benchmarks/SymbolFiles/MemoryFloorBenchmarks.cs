@@ -14,9 +14,10 @@ namespace Obs.Benchmarks.SymbolFiles;
 /// line.
 /// </summary>
 /// <remarks>
-/// A lookup drawn by function reads about 13 lines at random in the full-size index and one
-/// drawn by byte about 19 (see docs/benchmarks.md): that many independent lines is the least
-/// a lookup can cost here before any string is made.
+/// A lookup drawn by function reads about 13 lines at random from the full-size index's big
+/// tables and one drawn by byte about 19, plus a few from smaller tables that the random
+/// traffic keeps out of cache (see docs/benchmarks.md): that many independent lines is the
+/// least a lookup can cost here before any string is made.
 /// </remarks>
 public unsafe class MemoryFloorBenchmarks
 {
