@@ -56,11 +56,11 @@ internal sealed class AddressBuckets
     /// <summary>Hints that <see cref="LastAtOrBelow"/> will soon read the buckets of <paramref name="address"/>.</summary>
     public void PrefetchBuckets(ulong address)
     {
-        var bucket = (address - _base) >> _shift;
-        if (address >= _base && bucket < (ulong)_lastAtOrBelow.Length)
+        var bucket = BucketOf(address);
+        if (bucket >= 0)
         {
-            Prefetch.Element(_lastAtOrBelow, (int)bucket);
-            Prefetch.Element(_lastAtOrBelow, (int)bucket + 1);
+            Prefetch.Element(_lastAtOrBelow, bucket);
+            Prefetch.Element(_lastAtOrBelow, bucket + 1);
         }
     }
 
@@ -71,33 +71,28 @@ internal sealed class AddressBuckets
     /// </summary>
     public void PrefetchEntries(ReadOnlySpan<ulong> sorted, ulong address)
     {
-        if (_lastAtOrBelow.Length == 0 || address < _base)
-        {
-            return;
-        }
-
-        var bucket = (address - _base) >> _shift;
-        if (bucket >= (ulong)_lastAtOrBelow.Length - 1)
+        var bucket = BucketOf(address);
+        if (bucket < 0 || bucket == _lastAtOrBelow.Length - 1)
         {
             return;
         }
 
         // What a scan reads; of a crowded bucket, which is binary-searched, only the first entries.
-        var lo = _lastAtOrBelow[(int)bucket];
-        var hi = _lastAtOrBelow[(int)bucket + 1];
+        var lo = _lastAtOrBelow[bucket];
+        var hi = _lastAtOrBelow[bucket + 1];
         Prefetch.ReadAll(sorted[lo..(Math.Min(hi, lo + ScanLimit) + 1)]);
     }
 
     /// <summary>Index of the last entry of <paramref name="sorted"/> (the table this was built over) at or below <paramref name="address"/>, or -1.</summary>
     public int LastAtOrBelow(ReadOnlySpan<ulong> sorted, ulong address)
     {
-        if (_lastAtOrBelow.Length == 0 || address < _base)
+        var bucket = BucketOf(address);
+        if (bucket < 0)
         {
             return -1;
         }
 
-        var bucket = (address - _base) >> _shift;
-        if (bucket >= (ulong)_lastAtOrBelow.Length - 1)
+        if (bucket == _lastAtOrBelow.Length - 1)
         {
             // Past the start of the bucket after the last entry's.
             return sorted.Length - 1;
@@ -105,8 +100,8 @@ internal sealed class AddressBuckets
 
         // The answer is at or after this bucket's entry, and at or before the next bucket's
         // (whose start is above the address).
-        var lo = _lastAtOrBelow[(int)bucket];
-        var hi = _lastAtOrBelow[(int)bucket + 1];
+        var lo = _lastAtOrBelow[bucket];
+        var hi = _lastAtOrBelow[bucket + 1];
         if (hi - lo > ScanLimit)
         {
             return lo + SortedSearch.LastAtOrBelow(sorted[lo..(hi + 1)], address);
@@ -118,5 +113,20 @@ internal sealed class AddressBuckets
         }
 
         return lo;
+    }
+
+    /// <summary>
+    /// The bucket of an address: -1 below the table's first entry (or when the table is empty),
+    /// the last bucket (which only ends the span) for an address past the span.
+    /// </summary>
+    private int BucketOf(ulong address)
+    {
+        if (_lastAtOrBelow.Length == 0 || address < _base)
+        {
+            return -1;
+        }
+
+        var bucket = (address - _base) >> _shift;
+        return bucket >= (ulong)_lastAtOrBelow.Length - 1 ? _lastAtOrBelow.Length - 1 : (int)bucket;
     }
 }
