@@ -91,14 +91,14 @@ public sealed partial class SymbolIndex
     /// </summary>
     private int PrefetchFunctionData(int function, ulong address, bool withInlines)
     {
-        ref readonly var record = ref _tables.Functions.Span[function];
-        Prefetch.ReadAll(_tables.Bytes(record.Name));
+        ref readonly var record = ref _view.Function(function);
+        Prefetch.ReadAll(_view.Bytes(record.Name));
         if (withInlines)
         {
             PrefetchInlineSearch(record);
         }
 
-        var lines = _tables.LinesOf(record);
+        var lines = _view.LinesOf(record);
         if (lines.IsEmpty)
         {
             return 0;
@@ -115,7 +115,7 @@ public sealed partial class SymbolIndex
         if (record.InlineDepths < 0)
         {
             // All that the sequential chain scan reads.
-            Prefetch.ReadAll(_tables.InlinesOf(record));
+            Prefetch.ReadAll(_view.InlinesOf(record));
         }
         else
         {
@@ -133,10 +133,10 @@ public sealed partial class SymbolIndex
     /// </summary>
     private int BeginInlineChain(int function, ulong address, int line)
     {
-        ref readonly var record = ref _tables.Functions.Span[function];
+        ref readonly var record = ref _view.Function(function);
         if (line >= 0)
         {
-            PrefetchFileSlot(_tables.LinesOf(record)[line].File);
+            PrefetchFileSlot(_view.LinesOf(record)[line].File);
         }
 
         var innermost = AnchoredInnermost(function, line);
@@ -149,7 +149,7 @@ public sealed partial class SymbolIndex
 
         if (innermost >= 0)
         {
-            Prefetch.ReadAll(_tables.InlinesOf(record).Slice(innermost, 1));
+            Prefetch.ReadAll(_view.InlinesOf(record).Slice(innermost, 1));
         }
 
         return innermost;
@@ -162,7 +162,7 @@ public sealed partial class SymbolIndex
     /// </summary>
     private int FollowInlineLink(int function, int range)
     {
-        var ranges = _tables.InlinesOf(_tables.Functions.Span[function]);
+        var ranges = _view.InlinesOf(_view.Function(function));
         PrefetchFileSlot(ranges[range].CallFile);
         var parent = ranges[range].ParentOf(range);
         if (parent >= 0)
@@ -179,14 +179,14 @@ public sealed partial class SymbolIndex
     /// </summary>
     private void PrefetchInlineDepths(int function, ulong address)
     {
-        ref readonly var record = ref _tables.Functions.Span[function];
+        ref readonly var record = ref _view.Function(function);
         var starts = _tables.InlineDepthStartsOf(record);
         if (starts.IsEmpty)
         {
             return;
         }
 
-        var ranges = _tables.InlinesOf(record);
+        var ranges = _view.InlinesOf(record);
         for (var depth = 0; depth + 1 < starts.Length && depth < InlineChain.Length; depth++)
         {
             var level = ranges[starts[depth]..starts[depth + 1]];
@@ -198,8 +198,8 @@ public sealed partial class SymbolIndex
     /// <summary>The inline chain of an address inside a function whose line (or -1) is known, asking for the names and files the caller will most likely read next.</summary>
     private SymbolLookupResult CompleteLookup(int function, ulong address, int line)
     {
-        ref readonly var record = ref _tables.Functions.Span[function];
-        var inlines = _tables.InlinesOf(record);
+        ref readonly var record = ref _view.Function(function);
+        var inlines = _view.InlinesOf(record);
         var chain = default(InlineChain);
         var innermost = AnchoredInnermost(function, line);
         var depth = innermost == LineRecord.ChainNotAnchored
@@ -208,7 +208,7 @@ public sealed partial class SymbolIndex
 
         if (line >= 0)
         {
-            PrefetchFileName(_tables.LinesOf(record)[line].File);
+            PrefetchFileName(_view.LinesOf(record)[line].File);
         }
 
         for (var d = 0; d < depth && d < InlineChain.Length; d++)
@@ -216,7 +216,7 @@ public sealed partial class SymbolIndex
             ref readonly var range = ref inlines[chain[d]];
             if (!range.OriginName.IsMissing)
             {
-                Prefetch.ReadAll(_tables.Bytes(range.OriginName));
+                Prefetch.ReadAll(_view.Bytes(range.OriginName));
             }
 
             PrefetchFileName(range.CallFile);
@@ -260,7 +260,7 @@ public sealed partial class SymbolIndex
             return false;
         }
 
-        ref readonly var record = ref _tables.Functions.Span[function];
+        ref readonly var record = ref _view.Function(function);
         var lines = _tables.LineSegments[record.Segment].WritableSpan.Slice(record.FirstLine, record.LineCount);
         var ranges = _tables.InlineSegments[record.Segment].WritableSpan.Slice(record.FirstInline, record.InlineCount);
         var anchored = InlineChainAnchors.Anchor(lines, ranges);
@@ -272,7 +272,7 @@ public sealed partial class SymbolIndex
     /// <summary>The innermost range anchored to a line record, once its function is anchored; else <see cref="LineRecord.ChainNotAnchored"/>.</summary>
     private int AnchoredInnermost(int function, int line) =>
         line >= 0 && Volatile.Read(ref _chainAnchors[function]) == AnchorsBuilt
-            ? _tables.LinesOf(_tables.Functions.Span[function])[line].InnermostInline
+            ? _view.LinesOf(_view.Function(function))[line].InnermostInline
             : LineRecord.ChainNotAnchored;
 
     /// <summary>The chain a line record is anchored to (see <see cref="LineRecord.InnermostInline"/>): its innermost range and that range's parents.</summary>
@@ -402,7 +402,7 @@ public sealed partial class SymbolIndex
         }
 
         var function = FindFunctionIndex(address);
-        parameterSize = function >= 0 ? _tables.Functions.Span[function].ParameterSize : 0;
+        parameterSize = function >= 0 ? _view.Function(function).ParameterSize : 0;
         GC.KeepAlive(this);
         return function >= 0;
     }
@@ -420,7 +420,7 @@ public sealed partial class SymbolIndex
     /// here).
     /// </summary>
     private int LastFunctionAtOrBelow(ulong address) =>
-        _functionStartBuckets.LastAtOrBelow(_tables.FunctionStarts.Span, address);
+        _functionStartBuckets.LastAtOrBelow(_view.FunctionStarts, address);
 
     private bool FunctionCovers(int function, ulong address)
     {
@@ -429,7 +429,7 @@ public sealed partial class SymbolIndex
             return false;
         }
 
-        ref readonly var record = ref _tables.Functions.Span[function];
+        ref readonly var record = ref _view.Function(function);
         return address - record.Address < record.Size;
     }
 
@@ -445,7 +445,7 @@ public sealed partial class SymbolIndex
 
         // Not when a FUNC starts between the PUBLIC and the address.
         var preceding = LastFunctionAtOrBelow(address);
-        if (preceding >= 0 && publics[index].Address <= _tables.FunctionStarts.Span[preceding])
+        if (preceding >= 0 && publics[index].Address <= _view.FunctionStarts[preceding])
         {
             return -1;
         }
@@ -459,7 +459,7 @@ public sealed partial class SymbolIndex
     /// </summary>
     private int FindLineIndex(int function, ulong address, int guess)
     {
-        var lines = _tables.LinesOf(_tables.Functions.Span[function]);
+        var lines = _view.LinesOf(_view.Function(function));
         if (lines.IsEmpty)
         {
             return -1;
@@ -481,8 +481,8 @@ public sealed partial class SymbolIndex
     /// </summary>
     private bool TryFindLineNearGuess(int function, ulong address, ref int line)
     {
-        ref readonly var record = ref _tables.Functions.Span[function];
-        var lines = _tables.LinesOf(record);
+        ref readonly var record = ref _view.Function(function);
+        var lines = _view.LinesOf(record);
         if (lines.IsEmpty)
         {
             line = -1;
@@ -550,7 +550,7 @@ public sealed partial class SymbolIndex
     /// <summary>How deep the inlined calls at the address go; the range of each depth goes into <paramref name="chain"/> (as far as it holds).</summary>
     private int FindInlineChain(in FunctionRecord function, ulong address, ref InlineChain chain)
     {
-        var ranges = _tables.InlinesOf(function);
+        var ranges = _view.InlinesOf(function);
         return function.InlineDepths < 0
             ? ScanInlineChain(ranges, address, ref chain)
             : SearchInlineDepths(function, ranges, _tables.InlineDepthStartsOf(function), address, ref chain);

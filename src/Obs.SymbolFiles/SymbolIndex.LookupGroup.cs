@@ -74,7 +74,7 @@ public sealed partial class SymbolIndex
                 case Step.Starts:
                     for (var i = 0; i < addresses.Length; i++)
                     {
-                        index._functionStartBuckets.PrefetchEntries(index._tables.FunctionStarts.Span, addresses[i]);
+                        index._functionStartBuckets.PrefetchEntries(index._view.FunctionStarts, addresses[i]);
                     }
 
                     _next = Step.FunctionRecords;
@@ -86,7 +86,7 @@ public sealed partial class SymbolIndex
                         functions[i] = index.LastFunctionAtOrBelow(addresses[i]);
                         if (functions[i] >= 0)
                         {
-                            Prefetch.ReadAll(index._tables.Functions.Span.Slice(functions[i], 1));
+                            Prefetch.ReadAll(new ReadOnlySpan<FunctionRecord>(in index._view.Function(functions[i])));
                         }
                     }
 

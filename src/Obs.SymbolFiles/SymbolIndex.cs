@@ -21,6 +21,12 @@ namespace Obs.SymbolFiles;
 public sealed partial class SymbolIndex
 {
     private readonly SymbolTables _tables;
+
+    /// <summary>The tables that lookups read, as raw pointers (see <see cref="TableView"/>).</summary>
+    private readonly TableView _view;
+
+    /// <summary>The segments' pointers behind <see cref="_view"/> (pinned).</summary>
+    private readonly nint[] _segmentBases;
     private readonly SymbolMetadata _metadata;
     private readonly string?[] _fileNames;
 
@@ -37,6 +43,7 @@ public sealed partial class SymbolIndex
     internal SymbolIndex(SymbolTables tables, SymbolMetadata metadata, SymbolIndexStatistics statistics, IReadOnlyList<SymbolFileDiagnostic> diagnostics)
     {
         _tables = tables;
+        _view = new TableView(tables, out _segmentBases);
         _metadata = metadata;
         Statistics = statistics;
         Diagnostics = diagnostics;
@@ -77,7 +84,9 @@ public sealed partial class SymbolIndex
 
     internal SymbolTables Tables => _tables;
 
-    internal ReadOnlySpan<byte> StringBytes(StringRef value) => _tables.Bytes(value);
+    internal ref readonly TableView View => ref _view;
+
+    internal ReadOnlySpan<byte> StringBytes(StringRef value) => _view.Bytes(value);
 
     internal ReadOnlySpan<byte> SegmentBytes(int segment, uint offset, int length) =>
         _tables.StringSegments[segment].Span.Slice((int)offset, length);
@@ -93,20 +102,20 @@ public sealed partial class SymbolIndex
     /// <summary>The path of a FILE id, or null when no FILE record has that id.</summary>
     internal string? GetFileName(uint fileId)
     {
-        var index = _tables.Files.Find(fileId);
+        var index = _view.FindFile(fileId);
         if (index < 0)
         {
             return null;
         }
 
         // File names repeat across lookups; decode each once. A race only decodes twice.
-        return _fileNames[index] ??= DecodeString(_tables.Files.Table.Span[index].Name);
+        return _fileNames[index] ??= DecodeString(_view.FileName(index));
     }
 
     /// <summary>Hints that the name of a file will be read soon (the cached string, once it exists).</summary>
     internal void PrefetchFileName(uint fileId)
     {
-        var index = _tables.Files.Find(fileId);
+        var index = _view.FindFile(fileId);
         if (index >= 0 && _fileNames[index] is { } name)
         {
             Storage.Prefetch.Object(name);
@@ -116,7 +125,7 @@ public sealed partial class SymbolIndex
     /// <summary>Hints that the cache slot of a file's name will be read soon (<see cref="PrefetchFileName"/> reads it).</summary>
     internal void PrefetchFileSlot(uint fileId)
     {
-        var index = _tables.Files.Find(fileId);
+        var index = _view.FindFile(fileId);
         if (index >= 0)
         {
             Storage.Prefetch.Element(_fileNames, index);
@@ -125,7 +134,7 @@ public sealed partial class SymbolIndex
 
     internal ReadOnlySpan<byte> GetFileNameUtf8(uint fileId)
     {
-        var index = _tables.Files.Find(fileId);
-        return index < 0 ? default : StringBytes(_tables.Files.Table.Span[index].Name);
+        var index = _view.FindFile(fileId);
+        return index < 0 ? default : StringBytes(_view.FileName(index));
     }
 }

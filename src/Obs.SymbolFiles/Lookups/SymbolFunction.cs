@@ -37,7 +37,7 @@ public readonly struct SymbolFunction
 
     private StringRef NameRef => IsPublic ? PublicRecord.Name : FunctionRecord.Name;
 
-    private ref readonly FunctionRecord FunctionRecord => ref Index.Tables.Functions.Span[_record];
+    private ref readonly FunctionRecord FunctionRecord => ref Index.View.Function(_record);
 
     private ref readonly PublicRecord PublicRecord => ref Index.Tables.Publics.Span[_record];
 

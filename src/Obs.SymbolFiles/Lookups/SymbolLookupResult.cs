@@ -61,7 +61,7 @@ public readonly struct SymbolLookupResult
 
     private SymbolIndex Index => _index ?? throw new InvalidOperationException("The lookup result is empty (default).");
 
-    private ref readonly LineRecord LineRecord => ref Index.Tables.LinesOf(Function.Record)[_line];
+    private ref readonly LineRecord LineRecord => ref Index.View.LinesOf(Function.Record)[_line];
 
     private uint? LineRecordLine => _line >= 0 ? NonZero(LineRecord.Line) : null;
 
@@ -84,7 +84,7 @@ public readonly struct SymbolLookupResult
         }
 
         var depth = InlineFrameCount - 1 - index;
-        var ranges = Index.Tables.InlinesOf(Function.Record);
+        var ranges = Index.View.InlinesOf(Function.Record);
         ref readonly var range = ref ranges[RangeIndex(ranges, depth)];
         uint? file;
         uint? line;
@@ -106,7 +106,7 @@ public readonly struct SymbolLookupResult
 
     private ref readonly InlineRangeRecord RangeAtDepth(int depth)
     {
-        var ranges = Index.Tables.InlinesOf(Function.Record);
+        var ranges = Index.View.InlinesOf(Function.Record);
         return ref ranges[RangeIndex(ranges, depth)];
     }
 

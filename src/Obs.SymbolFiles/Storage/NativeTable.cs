@@ -42,6 +42,9 @@ internal sealed unsafe class NativeTable<T>
     /// <summary>Number of records.</summary>
     public int Count { get; }
 
+    /// <summary>The first record (null for an empty table); for a <see cref="TableView"/>.</summary>
+    public T* Items => _items;
+
     /// <summary>The records.</summary>
     public ReadOnlySpan<T> Span => new(_items, Count);
 
