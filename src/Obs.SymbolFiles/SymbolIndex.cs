@@ -24,9 +24,6 @@ public sealed partial class SymbolIndex
 
     /// <summary>The tables that lookups read, as raw pointers (see <see cref="TableView"/>).</summary>
     private readonly TableView _view;
-
-    /// <summary>The segments' pointers behind <see cref="_view"/> (pinned).</summary>
-    private readonly nint[] _segmentBases;
     private readonly SymbolMetadata _metadata;
     private readonly string?[] _fileNames;
 
@@ -43,7 +40,7 @@ public sealed partial class SymbolIndex
     internal SymbolIndex(SymbolTables tables, SymbolMetadata metadata, SymbolIndexStatistics statistics, IReadOnlyList<SymbolFileDiagnostic> diagnostics)
     {
         _tables = tables;
-        _view = new TableView(tables, out _segmentBases);
+        _view = new TableView(tables);
         _metadata = metadata;
         Statistics = statistics;
         Diagnostics = diagnostics;

@@ -26,7 +26,10 @@ internal readonly unsafe struct TableView
     private readonly ulong* _functionStarts;
     private readonly int _functionStartCount;
 
-    /// <summary>Per segment, its first line record, inline range and string byte (held by the constructor's pinned array).</summary>
+    /// <summary>Per segment, its first line record, then its first inline range, then its first string byte (pinned, so the pointers below stay valid).</summary>
+    private readonly nint[] _segmentBases;
+
+    /// <summary>The three parts of <see cref="_segmentBases"/>.</summary>
     private readonly LineRecord** _lineSegments;
     private readonly InlineRangeRecord** _inlineSegments;
     private readonly byte** _stringSegments;
@@ -37,11 +40,11 @@ internal readonly unsafe struct TableView
     /// <summary>The FILE table, searched when its ids are not dense.</summary>
     private readonly IdTable<FileRecord>? _sparseFiles;
 
-    /// <summary>Makes a view over <paramref name="tables"/>; <paramref name="segmentBases"/> (pinned) holds the segments' pointers and must be kept with it.</summary>
-    public TableView(SymbolTables tables, out nint[] segmentBases)
+    /// <summary>Makes a view over <paramref name="tables"/>.</summary>
+    public TableView(SymbolTables tables)
     {
         var segments = tables.LineSegments.Length;
-        segmentBases = GC.AllocateArray<nint>(3 * segments, pinned: true);
+        var segmentBases = GC.AllocateArray<nint>(3 * segments, pinned: true);
         for (var i = 0; i < segments; i++)
         {
             segmentBases[i] = (nint)tables.LineSegments[i].Items;
@@ -49,6 +52,7 @@ internal readonly unsafe struct TableView
             segmentBases[(2 * segments) + i] = (nint)tables.StringSegments[i].Items;
         }
 
+        _segmentBases = segmentBases;
         var bases = (nint*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(segmentBases));
         _lineSegments = (LineRecord**)bases;
         _inlineSegments = (InlineRangeRecord**)(bases + segments);
