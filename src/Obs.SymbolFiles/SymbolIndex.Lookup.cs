@@ -200,30 +200,47 @@ public sealed partial class SymbolIndex
     {
         ref readonly var record = ref _view.Function(function);
         var inlines = _view.InlinesOf(record);
-        var chain = default(InlineChain);
-        var innermost = AnchoredInnermost(function, line);
-        var depth = innermost == LineRecord.ChainNotAnchored
-            ? FindInlineChain(record, address, ref chain)
-            : ReadAnchoredChain(inlines, innermost, ref chain);
-
         if (line >= 0)
         {
             PrefetchFileName(_view.LinesOf(record)[line].File);
         }
 
-        for (var d = 0; d < depth && d < InlineChain.Length; d++)
+        var innermost = AnchoredInnermost(function, line);
+        int depth;
+        if (innermost == LineRecord.ChainNotAnchored)
         {
-            ref readonly var range = ref inlines[chain[d]];
-            if (!range.OriginName.IsMissing)
+            var chain = default(InlineChain);
+            depth = FindInlineChain(record, address, ref chain);
+            for (var d = 0; d < depth && d < InlineChain.Length; d++)
             {
-                Prefetch.ReadAll(_view.Bytes(range.OriginName));
+                PrefetchFrameNames(inlines[chain[d]]);
             }
 
-            PrefetchFileName(range.CallFile);
+            innermost = SymbolLookupResult.SearchedChain;
+        }
+        else
+        {
+            // The innermost range and its parents, one per depth (the anchoring links them so).
+            depth = innermost >= 0 ? inlines[innermost].Depth + 1 : 0;
+            for (var range = innermost; range >= 0; range = inlines[range].ParentOf(range))
+            {
+                PrefetchFrameNames(inlines[range]);
+            }
         }
 
         GC.KeepAlive(this);
-        return new SymbolLookupResult(this, address, new SymbolFunction(this, function, isPublic: false), line, depth, chain);
+        return new SymbolLookupResult(this, address, new SymbolFunction(this, function, isPublic: false), line, depth, innermost);
+    }
+
+    /// <summary>Asks for an inlined call's origin name and its call site's file name.</summary>
+    private void PrefetchFrameNames(in InlineRangeRecord range)
+    {
+        if (!range.OriginName.IsMissing)
+        {
+            Prefetch.ReadAll(_view.Bytes(range.OriginName));
+        }
+
+        PrefetchFileName(range.CallFile);
     }
 
     // States of a function in _chainAnchors.
@@ -275,33 +292,12 @@ public sealed partial class SymbolIndex
             ? _view.LinesOf(_view.Function(function))[line].InnermostInline
             : LineRecord.ChainNotAnchored;
 
-    /// <summary>The chain a line record is anchored to (see <see cref="LineRecord.InnermostInline"/>): its innermost range and that range's parents.</summary>
-    private static int ReadAnchoredChain(ReadOnlySpan<InlineRangeRecord> ranges, int innermost, ref InlineChain chain)
-    {
-        if (innermost < 0)
-        {
-            return 0;
-        }
-
-        var depth = (int)ranges[innermost].Depth + 1;
-        for (var range = innermost; range >= 0; range = ranges[range].ParentOf(range))
-        {
-            var rangeDepth = ranges[range].Depth;
-            if (rangeDepth < InlineChain.Length)
-            {
-                chain[(int)rangeDepth] = range;
-            }
-        }
-
-        return depth;
-    }
-
     private bool TryLookupPublic(ulong address, out SymbolLookupResult result)
     {
         var publicIndex = FindPublicIndex(address);
         if (publicIndex >= 0)
         {
-            result = new SymbolLookupResult(this, address, new SymbolFunction(this, publicIndex, isPublic: true), -1, 0, default);
+            result = new SymbolLookupResult(this, address, new SymbolFunction(this, publicIndex, isPublic: true), -1, 0, innermost: -1);
             return true;
         }
 
@@ -682,4 +678,13 @@ public sealed partial class SymbolIndex
         record = default;
         return false;
     }
+}
+
+/// <summary>The inline range found at each depth by a search of a function's ranges, as indices into them.</summary>
+[System.Runtime.CompilerServices.InlineArray(Length)]
+internal struct InlineChain
+{
+    public const int Length = 16;
+
+    private int _element0;
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Obs.SymbolFiles.Storage;
 
 namespace Obs.SymbolFiles;
@@ -11,21 +10,28 @@ namespace Obs.SymbolFiles;
 /// </summary>
 public readonly struct SymbolLookupResult
 {
-    /// <summary>Depths whose inline ranges are remembered by the lookup; deeper ones are searched again on request.</summary>
-    private const int RememberedDepths = InlineChain.Length;
+    /// <summary><see cref="_innermost"/> value: the chain's ranges are searched for, one depth at a time, when asked for.</summary>
+    internal const int SearchedChain = -2;
 
     private readonly SymbolIndex? _index;
     private readonly int _line;
-    private readonly InlineChain _chain;
 
-    internal SymbolLookupResult(SymbolIndex index, ulong address, SymbolFunction function, int line, int inlineFrameCount, in InlineChain chain)
+    /// <summary>
+    /// The innermost range of an anchored chain (its parents are the rest of the chain; see
+    /// <see cref="InlineRangeRecord.ParentDistance"/>), -1 without inlined calls, or
+    /// <see cref="SearchedChain"/>. One index rather than a range per depth keeps the result
+    /// small: results are copied into the caller's span, and read a few times at most.
+    /// </summary>
+    private readonly int _innermost;
+
+    internal SymbolLookupResult(SymbolIndex index, ulong address, SymbolFunction function, int line, int inlineFrameCount, int innermost)
     {
         _index = index;
         Address = address;
         Function = function;
         _line = line;
         InlineFrameCount = inlineFrameCount;
-        _chain = chain;
+        _innermost = innermost;
     }
 
     /// <summary>The address looked up.</summary>
@@ -83,25 +89,19 @@ public readonly struct SymbolLookupResult
             ThrowHelper.ThrowArgumentOutOfRange(nameof(index));
         }
 
-        var depth = InlineFrameCount - 1 - index;
         var ranges = Index.View.InlinesOf(Function.Record);
-        ref readonly var range = ref ranges[RangeIndex(ranges, depth)];
-        uint? file;
-        uint? line;
-        if (depth == InlineFrameCount - 1)
+        if (index == 0)
         {
             // The innermost inlined function is where the line record points.
-            file = LineRecordFile;
-            line = LineRecordLine;
-        }
-        else
-        {
-            ref readonly var callee = ref ranges[RangeIndex(ranges, depth + 1)];
-            file = CallFile(callee);
-            line = NonZero(callee.CallLine);
+            ref readonly var innermost = ref ranges[RangeIndex(ranges, InlineFrameCount - 1)];
+            return new InlineFrame(Index, innermost.OriginName, innermost.Address, innermost.Size, LineRecordFile, LineRecordLine);
         }
 
-        return new InlineFrame(Index, range.OriginName, range.Address, range.Size, file, line);
+        // Its position is the call site of the inlined call it makes (one depth deeper).
+        var calleeIndex = RangeIndex(ranges, InlineFrameCount - index);
+        ref readonly var callee = ref ranges[calleeIndex];
+        ref readonly var range = ref ranges[_innermost >= 0 ? callee.ParentOf(calleeIndex) : RangeIndex(ranges, InlineFrameCount - 1 - index)];
+        return new InlineFrame(Index, range.OriginName, range.Address, range.Size, CallFile(callee), NonZero(callee.CallLine));
     }
 
     private ref readonly InlineRangeRecord RangeAtDepth(int depth)
@@ -110,22 +110,27 @@ public readonly struct SymbolLookupResult
         return ref ranges[RangeIndex(ranges, depth)];
     }
 
-    private int RangeIndex(ReadOnlySpan<InlineRangeRecord> ranges, int depth) =>
-        depth < RememberedDepths ? _chain[depth] : SymbolIndex.FindInlineAtDepth(ranges, (uint)depth, Address);
+    /// <summary>The chain's range at a depth (below <see cref="InlineFrameCount"/>): an anchored chain's innermost range followed up its parents, else searched for.</summary>
+    private int RangeIndex(ReadOnlySpan<InlineRangeRecord> ranges, int depth)
+    {
+        if (_innermost < 0)
+        {
+            return SymbolIndex.FindInlineAtDepth(ranges, (uint)depth, Address);
+        }
+
+        var range = _innermost;
+        for (var d = InlineFrameCount - 1; d > depth; d--)
+        {
+            range = ranges[range].ParentOf(range);
+        }
+
+        return range;
+    }
 
     private static uint? CallFile(in InlineRangeRecord range) =>
         range.CallFile == InlineRangeRecord.NoFile ? null : range.CallFile;
 
     private static uint? NonZero(uint line) => line == 0 ? null : line;
-}
-
-/// <summary>The inline range found at each depth by a lookup, as indices into the function's ranges.</summary>
-[InlineArray(Length)]
-internal struct InlineChain
-{
-    public const int Length = 16;
-
-    private int _element0;
 }
 
 /// <summary>An inlined call covering the looked-up address.</summary>
