@@ -626,7 +626,7 @@ public sealed partial class SymbolIndex
         return depth;
     }
 
-    /// <summary>Counts the depths past those remembered in the chain.</summary>
+    /// <summary>Counts the depths past those a searched chain holds (<see cref="InlineChain.Length"/>).</summary>
     private static int SearchInlineChainFrom(ReadOnlySpan<InlineRangeRecord> ranges, ulong address, int depth)
     {
         while (FindInlineAtDepth(ranges, (uint)depth, address) >= 0)

@@ -8,7 +8,7 @@ public sealed class DeepInlineTests
     [InlineData(24, false)]
     [InlineData(24, true)]
     [InlineData(40, true)]
-    public void Chains_deeper_than_the_remembered_depths_are_complete_and_ordered(int depths, bool splitLines)
+    public void Chains_deeper_than_a_searched_chain_holds_are_complete_and_ordered(int depths, bool splitLines)
     {
         // FUNC 1000 100 with INLINE depths 0..depths-1, each range inside the previous one. With
         // split lines (a line record between each two range boundaries) the chain is read from

@@ -55,7 +55,7 @@ public sealed class InlineChainTests
     }
 
     [Fact]
-    public void A_big_function_deeper_than_the_remembered_depths_has_every_frame()
+    public void A_big_function_deeper_than_a_searched_chain_holds_has_every_frame()
     {
         // 20 nested depths, each with 8 ranges side by side: 160 ranges, so a directory.
         const int depths = 20;
