@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Obs.SymbolFiles.Storage;
 
 namespace Obs.SymbolFiles;
@@ -681,7 +682,7 @@ public sealed partial class SymbolIndex
 }
 
 /// <summary>The inline range found at each depth by a search of a function's ranges, as indices into them.</summary>
-[System.Runtime.CompilerServices.InlineArray(Length)]
+[InlineArray(Length)]
 internal struct InlineChain
 {
     public const int Length = 16;
