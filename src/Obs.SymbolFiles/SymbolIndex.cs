@@ -15,8 +15,10 @@ namespace Obs.SymbolFiles;
 /// lookup in a function links its inline ranges to its line records, which later lookups use;
 /// that changes no answer.)</para>
 /// <para>The records live in native memory (hundreds of megabytes for a large file) that is
-/// freed when the index is garbage-collected. Spans returned by lookups point into that memory
-/// and are valid while the index is reachable.</para>
+/// freed when the index is garbage-collected; the index reports that memory to the GC
+/// (<see cref="GC.AddMemoryPressure"/>), so that dropped indexes are collected as their memory
+/// adds up. Spans returned by lookups point into that memory and are valid while the index is
+/// reachable.</para>
 /// </remarks>
 public sealed partial class SymbolIndex
 {
@@ -37,6 +39,9 @@ public sealed partial class SymbolIndex
     /// <summary>Per function, whether its inline chains are anchored to its line records yet (see <see cref="AnchorChains"/>).</summary>
     private readonly byte[] _chainAnchors;
 
+    /// <summary>The tables' size, reported to the GC while this index is reachable.</summary>
+    private readonly NativeMemoryPressure _memoryPressure;
+
     internal SymbolIndex(SymbolTables tables, SymbolMetadata metadata, SymbolIndexStatistics statistics, IReadOnlyList<SymbolFileDiagnostic> diagnostics)
     {
         _tables = tables;
@@ -47,6 +52,7 @@ public sealed partial class SymbolIndex
         _fileNames = new string?[tables.Files.Table.Count];
         _chainAnchors = new byte[tables.Functions.Count];
         _functionStartBuckets = new AddressBuckets(tables.FunctionStarts.Span);
+        _memoryPressure = new NativeMemoryPressure(tables.ByteCount);
     }
 
     /// <summary>The <c>MODULE</c> record, or null when the file has none.</summary>
@@ -77,7 +83,7 @@ public sealed partial class SymbolIndex
     public IReadOnlyList<SymbolFileDiagnostic> Diagnostics { get; }
 
     /// <summary>Bytes of native memory the index's tables occupy.</summary>
-    public long MemoryBytes => _tables.ByteCount;
+    public long MemoryBytes => _memoryPressure.Bytes;
 
     internal SymbolTables Tables => _tables;
 
