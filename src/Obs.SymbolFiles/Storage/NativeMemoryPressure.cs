@@ -10,7 +10,7 @@ namespace Obs.SymbolFiles.Storage;
 /// <remarks>
 /// Reported once per finished index rather than per table: the tables are finished during the
 /// parse, and reporting each then made the GC collect its whole heap six to ten times per
-/// full-size parse, which occasionally cost over a second of page faults in <c>obs sym stats</c>.
+/// full-size parse, against once.
 /// </remarks>
 internal sealed class NativeMemoryPressure
 {
