@@ -79,7 +79,9 @@ internal unsafe struct NativeBuffer<T> : IDisposable
 
     /// <summary>
     /// Gives the memory to a <see cref="NativeTable{T}"/> (which frees it) and leaves this
-    /// buffer empty. Excess capacity is released first.
+    /// buffer empty. The block keeps its capacity beyond the records: never written, it is
+    /// address space rather than resident memory (large blocks are mapped, or come from malloc's
+    /// own mappings, and their pages are faulted in on first write).
     /// </summary>
     public NativeTable<T> Detach()
     {
