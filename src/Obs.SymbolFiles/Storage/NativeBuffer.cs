@@ -79,9 +79,10 @@ internal unsafe struct NativeBuffer<T> : IDisposable
 
     /// <summary>
     /// Gives the memory to a <see cref="NativeTable{T}"/> (which frees it) and leaves this
-    /// buffer empty. The block keeps its capacity beyond the records: never written, it is
-    /// address space rather than resident memory (large blocks are mapped, or come from malloc's
-    /// own mappings, and their pages are faulted in on first write).
+    /// buffer empty. The block keeps its capacity beyond the records; the part of it never
+    /// written (all of it unless the buffer was truncated) is address space rather than resident
+    /// memory, since large blocks are mapped, or come from malloc's own mappings, and their pages
+    /// are faulted in on first write.
     /// </summary>
     public NativeTable<T> Detach()
     {
