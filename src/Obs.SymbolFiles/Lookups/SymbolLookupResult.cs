@@ -98,9 +98,10 @@ public readonly struct SymbolLookupResult
         }
 
         // Its position is the call site of the inlined call it makes (one depth deeper).
-        var calleeIndex = RangeIndex(ranges, InlineFrameCount - index);
+        var calleeDepth = InlineFrameCount - index;
+        var calleeIndex = RangeIndex(ranges, calleeDepth);
         ref readonly var callee = ref ranges[calleeIndex];
-        ref readonly var range = ref ranges[_innermost >= 0 ? callee.ParentOf(calleeIndex) : RangeIndex(ranges, InlineFrameCount - 1 - index)];
+        ref readonly var range = ref ranges[CallerRange(ranges, calleeIndex, calleeDepth)];
         return new InlineFrame(Index, range.OriginName, range.Address, range.Size, CallFile(callee), NonZero(callee.CallLine));
     }
 
@@ -126,6 +127,14 @@ public readonly struct SymbolLookupResult
 
         return range;
     }
+
+    /// <summary>
+    /// The chain's range one depth above <paramref name="range"/>, its range at
+    /// <paramref name="depth"/> (above 0): the parent link of an anchored chain, without walking
+    /// down from the innermost range again as <see cref="RangeIndex"/> would; else searched for.
+    /// </summary>
+    private int CallerRange(ReadOnlySpan<InlineRangeRecord> ranges, int range, int depth) =>
+        _innermost >= 0 ? ranges[range].ParentOf(range) : SymbolIndex.FindInlineAtDepth(ranges, (uint)(depth - 1), Address);
 
     private static uint? CallFile(in InlineRangeRecord range) =>
         range.CallFile == InlineRangeRecord.NoFile ? null : range.CallFile;
