@@ -1,6 +1,8 @@
 using Obs.Minidump.Fuzz;
 using Obs.Testing;
 
+using Obs.Minidump.Synth;
+
 namespace Obs.Minidump.Tests;
 
 /// <summary>Damaged input: the upstream fuzz regressions, every truncation of every fixture, fuzzer findings.</summary>
