@@ -8,7 +8,7 @@ namespace Obs.Minidump.Synth;
 /// data they point at are appended in order; the directory goes last (as rust-minidump's synth
 /// writer does), so every RVA is known when a structure is written.
 /// </summary>
-public sealed class SyntheticDump
+public sealed partial class SyntheticDump
 {
     private readonly List<byte> _bytes = [];
     private readonly List<(uint Type, uint Size, uint Rva)> _directory = [];
