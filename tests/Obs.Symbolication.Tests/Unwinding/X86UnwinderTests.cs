@@ -376,4 +376,91 @@ public sealed class X86UnwinderTests
         Assert.Equal(FrameTrust.FramePointer, frames[1].Trust);
         Registers(frames[1], ("eip", returnAddress), ("esp", frame1Sp.Value), ("ebp", frame1Fp.Value));
     }
+
+    // Not upstream (rust-minidump's tests have no FPO record): STACK WIN 0 without a saved
+    // %ebp. The return address lies above the locals and saved registers; %ebp and %ebx carry
+    // through, and the other callee-saved registers are forwarded as for any CFI frame.
+    [Fact]
+    public async Task Stack_win_fpo_keeps_the_callers_ebp_and_ebx()
+    {
+        var f = UnwindFixture.X86();
+        f.Symbols["module1"] = "STACK WIN 0 aa85 176 0 0 4 8 4 0 0 0\n";
+        Label frame1Esp = new();
+        var stack = new Stack(0x80000000)
+            .D32(0x11111111).D32(0x22222222).D32(0x33333333).D32(0x40001350)
+            .Mark(frame1Esp).Repeat(0, 16);
+        f["eip"] = 0x4000aa90;
+        f["esp"] = stack.BaseAddress;
+        f["ebp"] = 0x8badf00d;
+        f["ebx"] = 0x0badc0de;
+        f["esi"] = 0x5e5e5e5e;
+        f["edi"] = 0xd1d1d1d1;
+
+        var frames = await f.WalkAsync(stack);
+
+        Assert.Equal(2, frames.Count);
+        Assert.Equal(FrameTrust.CallFrameInfo, frames[1].Trust);
+        Registers(frames[1], ("eip", 0x40001350), ("esp", frame1Esp.Value), ("ebp", 0x8badf00d), ("ebx", 0x0badc0de),
+            ("esi", 0x5e5e5e5e), ("edi", 0xd1d1d1d1));
+    }
+
+    // Not upstream: STACK WIN 0 for a function that saved the caller's %ebp: it is read from the
+    // saved-register area (.cbCalleeParams + .cbSavedRegs - 8 above %esp, as Breakpad's FPO program reads it).
+    [Fact]
+    public async Task Stack_win_fpo_reads_a_saved_ebp()
+    {
+        var f = UnwindFixture.X86();
+        f.Symbols["module1"] = "STACK WIN 0 aa85 176 0 0 4 8 4 0 0 1\n";
+        Label frame1Esp = new();
+        var stack = new Stack(0x80000000)
+            .D32(0x80000100).D32(0x22222222).D32(0x33333333).D32(0x40001350)
+            .Mark(frame1Esp).Repeat(0, 16);
+        f["eip"] = 0x4000aa90;
+        f["esp"] = stack.BaseAddress;
+        f["ebp"] = 0x8badf00d;
+
+        var frames = await f.WalkAsync(stack);
+
+        Assert.Equal(FrameTrust.CallFrameInfo, frames[1].Trust);
+        Has(frames[1], ("eip", 0x40001350), ("esp", frame1Esp.Value), ("ebp", 0x80000100));
+    }
+
+    // Not upstream: in the context frame, an FPO function's own return address may still sit
+    // where the caller's is expected (a system call that has returned); it is skipped.
+    [Fact]
+    public async Task Stack_win_fpo_skips_a_leftover_return_address_in_the_context_frame()
+    {
+        var f = UnwindFixture.X86();
+        f.Symbols["module1"] = "STACK WIN 0 aa85 176 0 0 4 8 4 0 0 0\n";
+        Label frame1Esp = new();
+        var stack = new Stack(0x80000000)
+            .D32(0x11111111).D32(0x22222222).D32(0x33333333).D32(0x4000aa90).D32(0x40001350)
+            .Mark(frame1Esp).Repeat(0, 16);
+        f["eip"] = 0x4000aa90;
+        f["esp"] = stack.BaseAddress;
+        f["ebp"] = 0x8badf00d;
+
+        var frames = await f.WalkAsync(stack);
+
+        Assert.Equal(FrameTrust.CallFrameInfo, frames[1].Trust);
+        Has(frames[1], ("eip", 0x40001350), ("esp", frame1Esp.Value));
+    }
+
+    // Not upstream: a register whose own CFI rule cannot be evaluated is not forwarded from the
+    // callee (it would be the callee's value, not the caller's): it is left out.
+    [Fact]
+    public async Task Cfi_register_whose_rule_fails_is_not_forwarded()
+    {
+        var (f, stack) = CfiState();
+        f.Symbols["module1"] = "FUNC 4000 1000 10 enchiridion\nSTACK CFI INIT 4000 100 .cfa: $esp 4 + .ra: .cfa 4 - ^ $ebx: $nope $esi: .cfa 4 - ^\n";
+        Label frame1Esp = new();
+        stack.D32(0x40005510).Mark(frame1Esp).Repeat(0, 64);
+        f["eip"] = 0x40004000;
+
+        var frames = await f.WalkAsync(stack);
+
+        Assert.Equal(FrameTrust.CallFrameInfo, frames[1].Trust);
+        Registers(frames[1], ("eip", 0x40005510), ("esp", frame1Esp.Value), ("ebp", 0xc0d4aab9), ("esi", 0x40005510),
+            ("edi", 0xafbae234));
+    }
 }
