@@ -16,7 +16,10 @@ public static class MinidumpProcessor
 {
     /// <summary>Processes <paramref name="dump"/>.</summary>
     /// <param name="dump">The dump; it must stay open until the returned task completes.</param>
-    /// <param name="symbols">Where modules' symbols come from.</param>
+    /// <param name="symbols">
+    /// Where modules' symbols come from; null when there are none to look for, in which case no
+    /// module is reported as missing its symbols (minidump-stackwalk run without a symbol path).
+    /// </param>
     /// <param name="options">Parallelism, deadline, corrupt-symbol policy, evil JSON, logging.</param>
     /// <param name="cancellationToken">Stops processing.</param>
     /// <returns>The walked, symbolicated state of the process.</returns>
@@ -24,11 +27,10 @@ public static class MinidumpProcessor
     /// <exception cref="MinidumpException">A stream processing requires is damaged.</exception>
     /// <exception cref="TimeoutException">Processing took longer than <see cref="StackwalkOptions.Timeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<ProcessState> ProcessAsync(MinidumpFile dump, ISymbolSupplier symbols,
+    public static async Task<ProcessState> ProcessAsync(MinidumpFile dump, ISymbolSupplier? symbols,
         StackwalkOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dump);
-        ArgumentNullException.ThrowIfNull(symbols);
         options ??= new StackwalkOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1, nameof(options));
 
@@ -48,7 +50,7 @@ public static class MinidumpProcessor
         }
     }
 
-    private static async Task<ProcessState> ProcessCoreAsync(MinidumpFile dump, ISymbolSupplier supplier,
+    private static async Task<ProcessState> ProcessCoreAsync(MinidumpFile dump, ISymbolSupplier? supplier,
         StackwalkOptions options, CancellationToken cancellationToken)
     {
         var logger = options.Logger ?? NullLogger.Instance;
@@ -60,7 +62,11 @@ public static class MinidumpProcessor
             ?? throw new MinidumpProcessingException(MinidumpProcessingError.MissingSystemInfo, "the dump has no system info");
 
         var evil = EvilJson.Read(options.EvilJson, logger);
-        var system = new SystemSummary(systemInfo.Os, systemInfo.OsName, systemInfo.OsVersion, systemInfo.Cpu, systemInfo.CpuName,
+        // rust-minidump names an unknown platform by its id, with a doubled "0x" prefix.
+        var osName = systemInfo.Os == MinidumpOs.Unknown
+            ? "0x0x" + systemInfo.PlatformId.ToString("x6", CultureInfo.InvariantCulture)
+            : systemInfo.OsName;
+        var system = new SystemSummary(systemInfo.Os, osName, systemInfo.OsVersion, systemInfo.Cpu, systemInfo.CpuName,
             systemInfo.CpuInfo, systemInfo.NumberOfProcessors, MicrocodeVersion(optional.Text(MinidumpStreamType.LinuxCpuInfo), evil));
 
         var modules = new LoadedModules(optional.Get(dump.GetModuleList));

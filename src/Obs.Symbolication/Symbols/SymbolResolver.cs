@@ -11,14 +11,15 @@ namespace Obs.Symbolication;
 /// </summary>
 internal sealed class SymbolResolver : IDisposable
 {
-    private readonly ISymbolSupplier _supplier;
+    private readonly ISymbolSupplier? _supplier;
     private readonly bool _useCorruptSymbols;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ModuleIdentity, Lazy<Task<ModuleSymbols>>> _modules = new();
     private readonly ConcurrentQueue<SymbolFileResult> _results = new();
     private readonly ConcurrentDictionary<string, ModuleSymbolStatus> _status = new(StringComparer.Ordinal);
 
-    public SymbolResolver(ISymbolSupplier supplier, bool useCorruptSymbols, ILogger logger)
+    /// <summary>A resolver over <paramref name="supplier"/>; without one every module simply has no symbols, and nothing is recorded.</summary>
+    public SymbolResolver(ISymbolSupplier? supplier, bool useCorruptSymbols, ILogger logger)
     {
         _supplier = supplier;
         _useCorruptSymbols = useCorruptSymbols;
@@ -31,6 +32,11 @@ internal sealed class SymbolResolver : IDisposable
     /// <summary>The symbols of <paramref name="module"/>, loaded on first use.</summary>
     public ValueTask<ModuleSymbols> GetAsync(MinidumpModule module, CancellationToken cancellationToken)
     {
+        if (_supplier is null)
+        {
+            return ValueTask.FromResult(ModuleSymbols.None);
+        }
+
         var identity = ModuleIdentity.FromModule(module);
         if (!_modules.TryGetValue(identity, out var lazy))
         {
@@ -44,7 +50,7 @@ internal sealed class SymbolResolver : IDisposable
 
     private async Task<ModuleSymbols> LoadAsync(ModuleIdentity module, CancellationToken cancellationToken)
     {
-        var result = await _supplier.LocateAsync(module, cancellationToken).ConfigureAwait(false);
+        var result = await _supplier!.LocateAsync(module, cancellationToken).ConfigureAwait(false);
         _results.Enqueue(result);
         var loaded = result.Status is SymbolFileStatus.Found or SymbolFileStatus.Corrupt;
         var corrupt = result.Status == SymbolFileStatus.Corrupt;
