@@ -53,7 +53,7 @@ public sealed partial class SyntheticDump
         return AddStream(MinidumpStreamType.MemoryList, block);
     }
 
-    /// <summary>A MemoryInfoList stream (16-byte header, 48-byte entries) of committed regions with the given protections.</summary>
+    /// <summary>A MemoryInfoList stream (Microsoft's header and entry sizes) of committed regions with the given protections.</summary>
     public SyntheticDump AddMemoryInfo(params IReadOnlyList<(ulong Address, ulong Size, uint Protection)> regions)
     {
         var block = NewBlock().U32(16).U32(48).U64((ulong)regions.Count);

@@ -24,7 +24,7 @@ internal static partial class Amd64InstructionAnalyzer
         MinidumpMemoryRegion? stackMemory, ILogger logger)
     {
         var rip = context.InstructionPointer;
-        if (findMemory(rip) is not { } region)
+        if (findMemory(rip) is not { } region || !region.Contains(rip))
         {
             LogNotAnalysed(logger, "failed to read memory at instruction pointer");
             return null;

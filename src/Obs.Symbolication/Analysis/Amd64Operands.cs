@@ -30,7 +30,7 @@ internal static class Amd64Operands
         return false;
     }
 
-    /// <summary>The <c>mov</c> forms whose absolute address is a full 64-bit field (opcodes A0 to A3).</summary>
+    /// <summary>The <c>mov</c> forms with a full-width absolute address (the moffs forms).</summary>
     public static bool IsMemoryOffsetMove(Code code) => code is Code.Mov_AL_moffs8 or Code.Mov_AX_moffs16 or Code.Mov_EAX_moffs32
         or Code.Mov_RAX_moffs64 or Code.Mov_moffs8_AL or Code.Mov_moffs16_AX or Code.Mov_moffs32_EAX or Code.Mov_moffs64_RAX;
 
@@ -49,8 +49,8 @@ internal static class Amd64Operands
 
     /// <summary>
     /// The context register name of <paramref name="register"/>, or null. An amd64 context knows
-    /// the 64-bit general registers and rip only, so rust-minidump fails to read any other
-    /// register (a 32-bit address register, a vector index) and so does this.
+    /// the full-width general registers and rip only, so rust-minidump fails to read any other
+    /// register (a narrower address register, a vector index) and so does this.
     /// </summary>
     public static string? ContextName(Register register) => register switch
     {
@@ -90,7 +90,7 @@ internal static class Amd64Operands
     /// The address memory operand <paramref name="operand"/> names, computed as rust-minidump
     /// computes it: base + index × scale + displacement, wrapping, with segment bases ignored. A
     /// rip-relative operand adds its displacement to the crashing instruction's own rip (not the
-    /// next instruction's), and an absolute 32-bit address is sign-extended, as upstream does.
+    /// next instruction's), and a short absolute address field is sign-extended, as upstream does.
     /// </summary>
     /// <returns>False when a register the operand uses has no valid value.</returns>
     public static bool TryComputeAddress(in Instruction instruction, int operand, MinidumpContext context,

@@ -5,13 +5,13 @@ namespace Obs.Symbolication.Analysis;
 /// <summary>The bits of an address that a flip is looked for in.</summary>
 internal enum BitRange
 {
-    /// <summary>All 64 bits (a non-amd64 CPU).</summary>
+    /// <summary>Every bit (a CPU other than amd64).</summary>
     All,
 
-    /// <summary>The 48 low bits that a canonical amd64 address may use freely.</summary>
+    /// <summary>The low bits that a canonical amd64 address may use freely.</summary>
     Amd64Canonical,
 
-    /// <summary>The 16 high bits, whose flip makes an amd64 address non-canonical.</summary>
+    /// <summary>The high bits, whose flip makes an amd64 address non-canonical.</summary>
     Amd64NonCanonical,
 }
 
@@ -153,7 +153,7 @@ internal static class BitFlipDetector
     }
 
     /// <summary>
-    /// A confidence between 0 and 1: a baseline combined with what supports a flip, halved when a
+    /// A confidence, from none to certain: a baseline combined with what supports a flip, halved when a
     /// register holds a poison pattern (a use-after-free is then the likelier story). Computed in
     /// single precision in upstream's order, so the value prints the same.
     /// </summary>

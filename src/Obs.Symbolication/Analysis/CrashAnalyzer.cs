@@ -12,7 +12,7 @@ internal static partial class CrashAnalyzer
     // No-permission regions up to this size next to accessible memory are taken for guard pages.
     private const ulong GuardMemoryMaxSize = 2 << 14;
 
-    // The amd64 addresses that are not canonical with 48-bit virtual addresses.
+    // The amd64 addresses that are not canonical at the current virtual address width.
     private const ulong NonCanonicalFirst = 0x0000_8000_0000_0000;
     private const ulong NonCanonicalLast = 0xffff_7fff_ffff_ffff;
 
@@ -119,7 +119,8 @@ internal static partial class CrashAnalyzer
     private static bool IsNonCanonical(ulong address) => address is >= NonCanonicalFirst and <= NonCanonicalLast;
 
     /// <summary>
-    /// Bit flips are looked for on 64-bit CPUs but ARM64 (whose lack of a disassembler makes
+    /// Bit flips are looked for where pointers are wide (a large address space makes false
+    /// positives rare), but not on ARM64 (whose lack of a disassembler makes
     /// register-plus-offset crashes near null look like flips): in the non-canonical address when
     /// there is one, else in the crash address (or the base of the access that contains it), and
     /// then in every register the instruction's memory operands use. Not after a null-pointer adjustment.

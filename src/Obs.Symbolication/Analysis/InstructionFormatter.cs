@@ -180,7 +180,7 @@ internal sealed class InstructionFormatter
             else if (opKind == OpKind.Memory && instruction.MemoryBase == Register.None && instruction.MemoryIndex == Register.None
                 && !Amd64Operands.IsMemoryOffsetMove(instruction.Code))
             {
-                // An absolute ModRM address is a 32-bit field that yaxpeax prints as written.
+                // An absolute ModRM address is a short field that yaxpeax prints as written, unextended.
                 text = "0x" + unchecked((uint)value).ToString("x", CultureInfo.InvariantCulture);
             }
 
@@ -197,7 +197,7 @@ internal sealed class InstructionFormatter
                     _text.Append(", ").Append(AccumulatorName(instruction));
                     break;
                 case Mnemonic.Lodsb or Mnemonic.Lodsw or Mnemonic.Lodsd or Mnemonic.Lodsq:
-                    _text.Insert(_operandsStart, AccumulatorName(instruction) + ", ");
+                    _text.Insert(Math.Min(_operandsStart, _text.Length), AccumulatorName(instruction) + ", ");
                     break;
             }
 

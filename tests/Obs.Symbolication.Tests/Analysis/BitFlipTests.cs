@@ -7,7 +7,7 @@ namespace Obs.Symbolication.Tests.Analysis;
 /// <summary>rust-minidump's bit-flip detection (<c>check_for_bitflips</c>) and its confidence heuristics.</summary>
 public sealed class BitFlipTests
 {
-    // A readable region one flipped bit (bit 32) above the faulting addresses the tests use.
+    // A readable region one flipped bit above the faulting addresses the tests use.
     private const ulong Mapped = 0x7fff_1234_0000;
     private const ulong Flipped = 0x7ffe_1234_0000;
 

@@ -68,7 +68,7 @@ public sealed class CrashAnalysisProperties
             var crash = scenario.Analyze();
 
             // At most two memory operands plus the stack slot; flips: the crash address and at most
-            // four operand registers, each flipped in at most 64 bits and once more to null.
+            // four operand registers, each flipped once per bit and once more to null.
             var accessesBounded = crash.MemoryAccesses is null || crash.MemoryAccesses.Count <= 3;
             var flipsBounded = crash.PossibleBitFlips.Count <= 5 * 65;
             var confidencesValid = crash.PossibleBitFlips.All(f => f.Confidence is >= 0f and <= 1f);

@@ -57,7 +57,7 @@ internal sealed class CrashScenario
         return scenario;
     }
 
-    /// <summary>Makes the exception a Windows access violation of kind 0 (read), 1 (write) or 8 (execute) at <paramref name="address"/>.</summary>
+    /// <summary>Makes the exception a Windows access violation of <paramref name="kind"/> (its first parameter: read, write or execute) at <paramref name="address"/>.</summary>
     public CrashScenario AccessViolation(ulong kind, ulong address)
     {
         ExceptionCode = 0xc0000005;

@@ -4,7 +4,7 @@ namespace Obs.Symbolication.Tests.Analysis;
 
 /// <summary>
 /// rust-minidump's <c>check_for_guard_pages</c>: an access into a region without permissions,
-/// smaller than 32 KiB and adjacent to accessible memory, is flagged, from either memory map source.
+/// smaller than upstream's guard size limit and adjacent to accessible memory, is flagged, from either memory map source.
 /// </summary>
 public sealed class GuardPageTests
 {
