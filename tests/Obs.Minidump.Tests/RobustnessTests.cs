@@ -1,7 +1,6 @@
 using Obs.Minidump.Fuzz;
-using Obs.Testing;
-
 using Obs.Minidump.Synth;
+using Obs.Testing;
 
 namespace Obs.Minidump.Tests;
 
