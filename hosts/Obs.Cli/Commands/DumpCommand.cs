@@ -35,8 +35,7 @@ internal static class DumpCommand
         }
         catch (MinidumpException ex)
         {
-            // IoError messages already name the file.
-            throw new CliInputException(ex.Kind == MinidumpErrorKind.IoError ? ex.Message : $"{path}: {ex.Message} ({ex.Kind})", ex);
+            throw new CliInputException($"{path}: {ex.Message} ({ex.Kind})", ex);
         }
 
         using (dump)
