@@ -104,7 +104,7 @@ public sealed class SignatureCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(string.Empty, result.Stdout);
         var line = Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
-        Assert.StartsWith("obs: invalid crash data", line, StringComparison.Ordinal);
+        Assert.StartsWith("obs: standard input: invalid ", line, StringComparison.Ordinal);
     }
 
     [Fact]
