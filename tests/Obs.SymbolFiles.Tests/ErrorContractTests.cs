@@ -64,6 +64,26 @@ public sealed class ErrorContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Load_reads_a_named_pipe_as_it_arrives()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "named pipes are made with mkfifo");
+        var path = Path.Combine(_folder, "pipe.sym");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var bytes = TestFixtures.Bytes("breakpad/sym-edge-cases/module2.sym");
+        // Opening a pipe blocks until both ends are open: the writer opens its end on another thread.
+        var writer = Task.Run(() => File.WriteAllBytes(path, bytes), TestContext.Current.CancellationToken);
+        var index = SymbolIndex.Load(path);
+        await writer.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(SymbolIndex.Parse(bytes).Statistics, index.Statistics);
+    }
+
+    [Fact]
     public async Task LoadAsync_lets_the_streams_IOException_through_unwrapped()
     {
         var stream = EndlessStream.Of("PUBLIC 1000 0 f\n", failAfter: 100_000);
