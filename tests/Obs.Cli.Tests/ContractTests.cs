@@ -109,6 +109,25 @@ public sealed class ContractTests : IDisposable
     }
 
     [Theory]
+    [InlineData("sym", "stats")]
+    [InlineData("dump")]
+    [InlineData("signature")]
+    public void An_empty_or_nul_path_is_not_a_valid_path(params string[] args)
+    {
+        var empty = CliRunner.Run([.. args, ""]);
+        Assert.Equal(1, empty.ExitCode);
+        Assert.Equal("obs: '': not a valid path", empty.ErrorLine);
+
+        if (CliRunner.Executable is null)
+        {
+            // A child process cannot be given a NUL in an argument.
+            var nul = CliRunner.Run([.. args, "a\0b"]);
+            Assert.Equal(1, nul.ExitCode);
+            Assert.Equal("obs: 'a\\x00b': not a valid path", nul.ErrorLine);
+        }
+    }
+
+    [Theory]
     [InlineData("", "invalid JSON at line 1, byte 1: the input holds no JSON value")]
     [InlineData("{\"threads\": ", "invalid JSON at line 1, byte 13: the input ends before the JSON value is complete")]
     [InlineData("{\n  \"os\" \"Linux\"\n}", "invalid JSON at line 2, byte 8: '\"' is invalid after a property name. Expected a ':'")]

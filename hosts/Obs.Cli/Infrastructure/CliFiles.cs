@@ -12,6 +12,12 @@ internal static class CliFiles
     /// </summary>
     public static T Open<T>(string path, Func<string, T> open)
     {
+        if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
+        {
+            // The file APIs would throw ArgumentException: the same user mistake, worded like the others.
+            throw new CliInputException($"{CliText.Quote(path)}: not a valid path");
+        }
+
         try
         {
             return open(path);
