@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Obs.Cli.Infrastructure;
 using Obs.Siggen;
@@ -137,7 +138,8 @@ internal static class SignatureCommand
 
     private static int RunLines(SignatureGenerator generator, Options options, Stream input, Stream output)
     {
-        var failed = false;
+        long documents = 0;
+        long rejected = 0;
         var reader = new Utf8LineReader(input, (int)options.MaxInputBytes, options.Source);
         using var writer = CliJson.CreateWriter(output, indented: false);
         while (reader.TryReadLine(out var line))
@@ -147,6 +149,7 @@ internal static class SignatureCommand
                 continue;
             }
 
+            documents++;
             SignatureResult result;
             try
             {
@@ -157,7 +160,7 @@ internal static class SignatureCommand
             }
             catch (JsonException ex)
             {
-                failed = true;
+                rejected++;
                 writer.WriteStartObject();
                 writer.WriteString("error"u8, CliJson.DescribeError(ex, options.What, reader.LineNumber));
                 writer.WriteEndObject();
@@ -169,7 +172,11 @@ internal static class SignatureCommand
             EndLine(writer, output);
         }
 
-        return failed ? ExitCodes.InputError : ExitCodes.Success;
+        // The errors are on their output lines; standard error gets the one line every failure has.
+        return rejected == 0
+            ? ExitCodes.Success
+            : throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                $"{options.Source}: {rejected} of {documents} lines rejected (see the \"error\" objects in the output)"));
     }
 
     private static void EndLine(Utf8JsonWriter writer, Stream output)
