@@ -293,6 +293,17 @@ public sealed class ContractTests : IDisposable
     }
 
     [Fact]
+    public void An_address_line_is_limited_to_64_KiB_by_default()
+    {
+        var atLimit = CliRunner.RunWithInput(new string('0', 64 * 1024) + "\n", "sym", "lookup", TestFixtures.Path(Sym), "-");
+        Assert.Equal(0, atLimit.ExitCode);
+
+        var over = CliRunner.RunWithInput(new string('0', (64 * 1024) + 1) + "\n", "sym", "lookup", TestFixtures.Path(Sym), "-");
+        Assert.Equal(1, over.ExitCode);
+        Assert.Equal("obs: standard input: line 1 is larger than the limit of 64 KiB (--max-input-bytes)", over.ErrorLine);
+    }
+
+    [Fact]
     public void A_document_just_under_the_limit_is_read_and_one_just_over_is_not()
     {
         var crash = $$"""{"reason": "EXCEPTION_STACK_OVERFLOW", "pad": "{{new string('x', 1000)}}"}""";

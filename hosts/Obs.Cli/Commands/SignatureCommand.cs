@@ -62,7 +62,7 @@ internal static class SignatureCommand
             var options = new Options(
                 parseResult.GetValue(processed),
                 parseResult.GetValue(debug),
-                parseResult.GetValue(maxInputBytes),
+                parseResult.GetMaxInputBytes(maxInputBytes, DefaultMaxDocumentBytes),
                 path == "-" ? "standard input" : path);
             var generator = CreateGenerator(parseResult.GetValue(siglists));
             using var stream = path == "-" ? null : CliFiles.OpenRead(path);

@@ -94,7 +94,7 @@ internal static class SymCommands
                 {
                     if (value == "-")
                     {
-                        ReadAddresses(console.In, (int)parse.GetValue(maxInputBytes), batch);
+                        ReadAddresses(console.In, (int)parse.GetMaxInputBytes(maxInputBytes, DefaultMaxAddressLineBytes), batch);
                     }
                     else if (TryParseAddress(value, out var address))
                     {

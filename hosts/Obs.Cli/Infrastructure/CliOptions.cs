@@ -13,13 +13,12 @@ internal static class CliOptions
     /// <c>--max-input-bytes SIZE</c>: the limit on what a command reads into memory at once (a
     /// document, or a line). SIZE is bytes, or a number with a K, M or G suffix (powers of 1024).
     /// </summary>
-    /// <param name="defaultValue">The command's default limit.</param>
+    /// <param name="defaultValue">The command's default limit, which the help text names in KiB/MiB.</param>
     /// <param name="what">What the limit applies to, for the help text ("a document", "an address line").</param>
     public static Option<long> MaxInputBytes(long defaultValue, string what) => new("--max-input-bytes")
     {
         Description = $"The largest {what} read, in bytes (K, M and G suffixes allowed; default {CliText.Bytes(defaultValue)}): larger input is rejected",
         HelpName = "SIZE",
-        DefaultValueFactory = _ => defaultValue,
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
@@ -32,6 +31,10 @@ internal static class CliOptions
             return 0;
         },
     };
+
+    /// <summary>The value of a <see cref="MaxInputBytes"/> option, or <paramref name="defaultValue"/> when it is not given.</summary>
+    public static long GetMaxInputBytes(this ParseResult parse, Option<long> option, long defaultValue) =>
+        parse.GetResult(option) is null ? defaultValue : parse.GetValue(option);
 
     internal static bool TryParseSize(string text, out long size)
     {
