@@ -16,7 +16,8 @@ public sealed partial class SymbolIndex
 
     /// <summary>
     /// Parses a symbol file from disk. The file is read in blocks on several threads (large files
-    /// are split at line boundaries), never held in memory whole.
+    /// are split at line boundaries), never held in memory whole. A file that cannot be read at
+    /// offsets (a named pipe) is parsed as it arrives, on one thread.
     /// </summary>
     /// <exception cref="IOException">The file could not be read: it does not exist
     /// (<see cref="FileNotFoundException"/>, <see cref="DirectoryNotFoundException"/>) or an I/O error
