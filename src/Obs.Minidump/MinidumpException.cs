@@ -5,9 +5,6 @@ namespace Obs.Minidump;
 /// <summary>What kind of problem stopped the reading of a minidump or of one of its streams.</summary>
 public enum MinidumpErrorKind
 {
-    /// <summary>The file could not be opened or mapped.</summary>
-    IoError,
-
     /// <summary>The input is shorter than the 32-byte header.</summary>
     MissingHeader,
 
@@ -43,11 +40,20 @@ public enum MinidumpErrorKind
 
     /// <summary>The system info names a CPU whose context layout is not supported.</summary>
     UnknownCpuContext,
+
+    /// <summary>
+    /// The input is larger than the size limit given to <see cref="MinidumpFile.ReadAsync"/>, or
+    /// than <see cref="MinidumpFile.MaxLength"/>, the largest minidump a <see cref="MinidumpFile"/> holds.
+    /// </summary>
+    TooLarge,
 }
 
 /// <summary>
-/// A minidump, or one of its streams, could not be read. <see cref="Kind"/> says why and
-/// <see cref="Offset"/> where (a byte offset from the start of the file, or -1 when there is none).
+/// A minidump, or one of its streams, was read but is not valid: not a minidump, truncated,
+/// corrupt, or over a size limit. <see cref="Kind"/> says why and <see cref="Offset"/> where (a
+/// byte offset from the start of the file, or -1 when there is none). A file that could not be
+/// read at all is reported by the BCL's own <see cref="IOException"/> or
+/// <see cref="UnauthorizedAccessException"/>, not by this exception.
 /// </summary>
 public sealed class MinidumpException : Exception
 {

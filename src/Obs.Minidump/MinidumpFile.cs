@@ -12,7 +12,9 @@ namespace Obs.Minidump;
 /// is asked for, and a damaged stream throws a <see cref="MinidumpException"/> from its own getter
 /// without affecting the others. Instances are thread-safe. A file opened with
 /// <see cref="Open(string)"/> is memory-mapped until <see cref="Dispose"/>; do not dispose it
-/// while views taken from it are still in use.
+/// while views taken from it are still in use. Which exception means what (the file could not be
+/// read, or it was read but is not valid) is the same for every entry point; see
+/// <see cref="MinidumpException"/>.
 /// </remarks>
 public sealed partial class MinidumpFile : IDisposable
 {
@@ -40,6 +42,11 @@ public sealed partial class MinidumpFile : IDisposable
         // Decoded text may not grow past the size of the file (plus slack): a file whose strings
         // all point at the same large range cannot make the reader allocate quadratically.
         _decodeBudget = (2L * data.Length) + (4L << 20);
+
+        if (data.Length > MaxLength)
+        {
+            throw TooLarge(MaxLength);
+        }
 
         var span = data.Span;
         if (span.Length < HeaderSize)
@@ -118,44 +125,54 @@ public sealed partial class MinidumpFile : IDisposable
         }
     }
 
-    /// <summary>Opens the minidump at <paramref name="path"/>, memory-mapped and read-only.</summary>
-    /// <exception cref="MinidumpException">The file cannot be opened, or its header or directory is invalid.</exception>
+    /// <summary>
+    /// The largest minidump a <see cref="MinidumpFile"/> holds, in bytes (<see cref="Array.MaxLength"/>,
+    /// just under 2 GiB): its offsets and spans are 32-bit.
+    /// </summary>
+    public const int MaxLength = 0x7FFFFFC7;
+
+    /// <summary>
+    /// Opens the minidump at <paramref name="path"/>, memory-mapped and read-only (a file that cannot
+    /// be mapped, such as a named pipe, is read into memory).
+    /// </summary>
+    /// <exception cref="IOException">The file could not be read: it does not exist
+    /// (<see cref="FileNotFoundException"/>, <see cref="DirectoryNotFoundException"/>) or an I/O error
+    /// occurred. The BCL's exception, not wrapped.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file could not be read: no permission, or
+    /// <paramref name="path"/> names a directory.</exception>
+    /// <exception cref="MinidumpException">The file was read but is not a valid minidump: its header
+    /// or directory is missing or invalid, or it is larger than <see cref="MaxLength"/>
+    /// (<see cref="MinidumpErrorKind.TooLarge"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or not a valid path.</exception>
     public static MinidumpFile Open(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new MinidumpException(MinidumpErrorKind.IoError, $"cannot open {path}: {ex.Message}", -1, ex);
-        }
-
-        if (stream.Length == 0)
-        {
-            // An empty file cannot be mapped; it is simply too short.
-            stream.Dispose();
-            return new MinidumpFile(ReadOnlyMemory<byte>.Empty, null);
-        }
-
-        if (stream.Length > int.MaxValue)
-        {
-            stream.Dispose();
-            throw new MinidumpException(MinidumpErrorKind.IoError,
-                $"{path} is {stream.Length} bytes; files over 2 GiB are not supported", -1);
-        }
-
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         MappedMemory mapped;
         try
         {
+            if (!stream.CanSeek)
+            {
+                return new MinidumpFile(BoundedStreamReader.ReadToEnd(stream, MaxLength), null);
+            }
+
+            if (stream.Length == 0)
+            {
+                // An empty file cannot be mapped; it is simply too short.
+                return new MinidumpFile(ReadOnlyMemory<byte>.Empty, null);
+            }
+
+            if (stream.Length > MaxLength)
+            {
+                throw TooLarge(MaxLength);
+            }
+
             mapped = MappedMemory.Open(stream);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch
         {
             stream.Dispose();
-            throw new MinidumpException(MinidumpErrorKind.IoError, $"cannot map {path}: {ex.Message}", -1, ex);
+            throw;
         }
 
         try
@@ -170,8 +187,33 @@ public sealed partial class MinidumpFile : IDisposable
     }
 
     /// <summary>Reads a minidump held in memory. The memory must not change while the instance is used.</summary>
-    /// <exception cref="MinidumpException">The header or directory is invalid.</exception>
+    /// <exception cref="MinidumpException">The header or directory is invalid, or <paramref name="data"/> is
+    /// larger than <see cref="MaxLength"/>.</exception>
     public static MinidumpFile Read(ReadOnlyMemory<byte> data) => new(data, null);
+
+    /// <summary>
+    /// Reads a minidump from <paramref name="stream"/>, from its position to its end, for example an
+    /// upload that a service receives: no file is needed. The stream is read into memory, but never
+    /// more than <paramref name="maxBytes"/> of it: a longer stream (an endless one included) is
+    /// rejected once one byte past the limit has arrived, and a seekable stream whose length is over
+    /// the limit is rejected before any read. The stream is not disposed.
+    /// </summary>
+    /// <param name="stream">A readable stream.</param>
+    /// <param name="maxBytes">The largest minidump accepted, in bytes; values above <see cref="MaxLength"/> mean <see cref="MaxLength"/>.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <exception cref="IOException">The stream could not be read. The stream's own exception, not wrapped.</exception>
+    /// <exception cref="MinidumpException">The stream was read but is not a valid minidump: its header or
+    /// directory is missing or invalid, or it holds more than <paramref name="maxBytes"/> bytes
+    /// (<see cref="MinidumpErrorKind.TooLarge"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is null or cannot be read, or
+    /// <paramref name="maxBytes"/> is negative (<see cref="ArgumentOutOfRangeException"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The stream was disposed while it was read.</exception>
+    public static async ValueTask<MinidumpFile> ReadAsync(Stream stream, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        var data = await BoundedStreamReader.ReadToEndAsync(stream, maxBytes, cancellationToken).ConfigureAwait(false);
+        return new MinidumpFile(data, null);
+    }
 
     /// <summary>The header.</summary>
     public MinidumpHeader Header { get; }
@@ -281,6 +323,13 @@ public sealed partial class MinidumpFile : IDisposable
             _ => new MinidumpRawStream(entry, memory),
         };
     }
+
+    /// <summary>The error for an input over <paramref name="limit"/> bytes (the caller's limit, or <see cref="MaxLength"/>).</summary>
+    internal static MinidumpException TooLarge(long limit) =>
+        limit >= MaxLength
+            ? new MinidumpException(MinidumpErrorKind.TooLarge,
+                $"the input is larger than {MaxLength} bytes, the largest minidump this reader holds", MaxLength)
+            : new MinidumpException(MinidumpErrorKind.TooLarge, $"the input is larger than the limit of {limit} bytes", limit);
 
     internal static string DescribeType(MinidumpStreamType type) =>
         MinidumpStreamTypes.GetName(type) ?? $"0x{(uint)type:x}";

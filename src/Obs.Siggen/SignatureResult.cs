@@ -34,6 +34,11 @@ public sealed class SignatureResult
     /// <paramref name="includeDebugLog"/>) as a JSON object; <c>extra</c> holds
     /// <c>normalized_frames</c> and <c>proto_signature</c> when present.
     /// </summary>
+    /// <remarks>
+    /// A string longer than 64 Ki characters (a huge function name from a crash report) is written
+    /// in segments, and the writer is flushed between them: whole, it would need a writer buffer
+    /// of several times its size.
+    /// </remarks>
     public void WriteTo(Utf8JsonWriter writer, bool includeDebugLog = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -82,11 +87,36 @@ public sealed class SignatureResult
 
     // Text from JSON input may hold lone surrogates (Python keeps "\ud800"); Utf8JsonWriter
     // refuses those, so such a string is written pre-escaped, as json.dumps would.
+    private const int LongStringSegment = 64 * 1024;
+
+    private static void WriteLongString(Utf8JsonWriter writer, string value)
+    {
+        var rest = value.AsSpan();
+        while (rest.Length > LongStringSegment)
+        {
+            // A segment never ends between the two halves of a surrogate pair.
+            var length = char.IsHighSurrogate(rest[LongStringSegment - 1]) ? LongStringSegment - 1 : LongStringSegment;
+            writer.WriteStringValueSegment(rest[..length], isFinalSegment: false);
+            writer.Flush();
+            rest = rest[length..];
+        }
+
+        writer.WriteStringValueSegment(rest, isFinalSegment: true);
+    }
+
     private static void WriteString(Utf8JsonWriter writer, string value)
     {
         if (!HasLoneSurrogate(value))
         {
-            writer.WriteStringValue(value);
+            if (value.Length <= LongStringSegment)
+            {
+                writer.WriteStringValue(value);
+            }
+            else
+            {
+                WriteLongString(writer, value);
+            }
+
             return;
         }
 

@@ -20,13 +20,10 @@ public enum SymbolFileDiagnosticKind
 
     /// <summary>The line is longer than <see cref="SymbolParseOptions.MaxLineLength"/>.</summary>
     LineTooLong,
-
-    /// <summary>The file has no bytes.</summary>
-    EmptyFile,
 }
 
 /// <summary>A line the parser skipped, and why.</summary>
-/// <param name="LineNumber">1-based line number (0 for <see cref="SymbolFileDiagnosticKind.EmptyFile"/>).</param>
+/// <param name="LineNumber">1-based line number.</param>
 /// <param name="ByteOffset">Byte offset of the start of the line.</param>
 /// <param name="Kind">What was wrong.</param>
 public readonly record struct SymbolFileDiagnostic(long LineNumber, long ByteOffset, SymbolFileDiagnosticKind Kind)
@@ -42,7 +39,6 @@ public readonly record struct SymbolFileDiagnostic(long LineNumber, long ByteOff
         SymbolFileDiagnosticKind.OrphanCfiRow => "STACK CFI row outside a STACK CFI INIT block",
         SymbolFileDiagnosticKind.MisplacedModule => "MODULE record after the start of the file",
         SymbolFileDiagnosticKind.LineTooLong => "line longer than the limit",
-        SymbolFileDiagnosticKind.EmptyFile => "empty symbol file",
         _ => kind.ToString(),
     };
 }

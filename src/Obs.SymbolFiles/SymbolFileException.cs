@@ -1,10 +1,16 @@
 namespace Obs.SymbolFiles;
 
 /// <summary>
-/// A symbol file was rejected: in strict mode at its first malformed line, or in any mode when it
-/// cannot be parsed at all (for example, when it exceeds a size limit of the index).
+/// A symbol file was read but rejected as invalid: in strict mode at its first malformed line, or
+/// in any mode when it cannot be parsed at all (no line of it is a Breakpad record, or it exceeds
+/// a size limit of the index). A file that could not be read at all is reported by the BCL's own
+/// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>, not by this exception.
 /// </summary>
-public sealed class SymbolFileException : Exception
+/// <remarks>
+/// Not sealed: the exceptions for other invalid symbol inputs derive from it, so that one
+/// <c>catch (SymbolFileException)</c> covers any input that was read but is not valid.
+/// </remarks>
+public class SymbolFileException : Exception
 {
     /// <summary>Creates an exception for a problem at a 1-based line number and byte offset.</summary>
     public SymbolFileException(string message, long lineNumber, long byteOffset)

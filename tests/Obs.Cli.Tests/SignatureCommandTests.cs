@@ -77,6 +77,7 @@ public sealed class SignatureCommandTests
         var result = CliRunner.RunWithInput(input, "signature", "--jsonl");
 
         Assert.Equal(1, result.ExitCode);
+        Assert.Equal("obs: standard input: 1 of 3 lines rejected (see the \"error\" objects in the output)", result.ErrorLine);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.Equal("hang: 0 | EMPTY: no frame data available", JsonDocument.Parse(lines[0]).RootElement.GetProperty("signature").GetString());
@@ -104,7 +105,7 @@ public sealed class SignatureCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(string.Empty, result.Stdout);
         var line = Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
-        Assert.StartsWith("obs: invalid crash data", line, StringComparison.Ordinal);
+        Assert.StartsWith("obs: standard input: invalid ", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -652,7 +652,6 @@ public sealed class SyntheticDumpTests
             Assert.Throws<ObjectDisposedException>(() => stack.Bytes.Span.ToArray());
             File.WriteAllBytes(path, []);
             Assert.Equal(MinidumpErrorKind.MissingHeader, Assert.Throws<MinidumpException>(() => MinidumpFile.Open(path)).Kind);
-            Assert.Equal(MinidumpErrorKind.IoError, Assert.Throws<MinidumpException>(() => MinidumpFile.Open(path + ".missing")).Kind);
         }
         finally
         {

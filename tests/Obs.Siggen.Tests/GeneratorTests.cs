@@ -197,4 +197,23 @@ public sealed class GeneratorTests
         Assert.Equal(["normalized_frames", "proto_signature"], json.GetProperty("extra").EnumerateObject().Select(p => p.Name));
         Assert.Equal("f", result.ToString());
     }
+
+    [Fact]
+    public void Function_names_longer_than_a_write_segment_are_written_whole()
+    {
+        // A surrogate pair across the first 64 Ki-character segment boundary, and characters to escape.
+        var name = new string('a', (64 * 1024) - 1) + "\U0001F600" + new string('"', 70_000) + "<\u00e9>" + new string('b', 100_000);
+        var frame = new CrashFrame { Function = name };
+        var result = new SignatureGenerator().Generate(new CrashData { CrashingThread = 0, Threads = [new CrashThread { Frames = [frame] }] });
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            result.WriteTo(writer);
+        }
+
+        var json = JsonDocument.Parse(buffer.ToArray()).RootElement;
+        Assert.Equal(result.NormalizedFrames![0], json.GetProperty("extra").GetProperty("normalized_frames")[0].GetString());
+        Assert.Equal(result.ProtoSignature, json.GetProperty("extra").GetProperty("proto_signature").GetString());
+        Assert.Contains("\U0001F600", result.ProtoSignature!, StringComparison.Ordinal);
+    }
 }

@@ -8,15 +8,44 @@ public sealed class MalformedInputTests
     private static SymbolIndex Parse(string text, SymbolParseOptions? options = null) =>
         SymbolIndex.Parse(Encoding.UTF8.GetBytes(text), options);
 
-    [Fact]
-    public void Empty_file_is_an_empty_index_with_a_diagnostic_or_a_strict_error()
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n\r\n\n")]
+    [InlineData("junk\n")]
+    [InlineData("MDMP\u0093\u00a7\0\0 not a symbol file")]
+    [InlineData("1000 4 1 1\nSTACK CFI 1000 .cfa: $esp 4 +\n")]
+    public void Input_without_a_single_record_is_rejected_in_lenient_mode_too(string text)
     {
-        var index = Parse(string.Empty);
+        var lenient = Assert.Throws<SymbolFileException>(() => Parse(text));
+        Assert.StartsWith("no Breakpad records", lenient.Message, StringComparison.Ordinal);
 
-        Assert.Null(index.Module);
-        Assert.Equal(0, index.Statistics.Functions);
-        Assert.Equal(SymbolFileDiagnosticKind.EmptyFile, Assert.Single(index.Diagnostics).Kind);
-        Assert.Throws<SymbolFileException>(() => Parse(string.Empty, new SymbolParseOptions { Strict = true }));
+        var strict = Assert.Throws<SymbolFileException>(() => Parse(text, new SymbolParseOptions { Strict = true }));
+        Assert.NotNull(strict.Message);
+    }
+
+    [Fact]
+    public void Input_with_one_record_among_bad_lines_is_accepted_in_lenient_mode()
+    {
+        var index = Parse("junk\nPUBLIC 1000 0 f\nmore junk\n");
+
+        Assert.Equal(1, index.Statistics.Publics);
+        Assert.Equal(2, index.Statistics.SkippedLines);
+    }
+
+    [Fact]
+    public void A_large_file_of_orphan_line_records_split_into_chunks_has_no_records()
+    {
+        // Chunks after the first read leading line records as the continuation of a FUNC block;
+        // with no block open before them they are orphans, and count as no record.
+        var text = new StringBuilder();
+        while (text.Length < 300_000)
+        {
+            text.Append("1000 4 1 1\n");
+        }
+
+        var options = new SymbolParseOptions { MaxDegreeOfParallelism = 4, ParallelThreshold = 64 * 1024 };
+        var ex = Assert.Throws<SymbolFileException>(() => Parse(text.ToString(), options));
+        Assert.StartsWith("no Breakpad records", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -42,7 +71,8 @@ public sealed class MalformedInputTests
     [InlineData("FILE 1 a.c\nMODULE Linux x86 AB name\n", SymbolFileDiagnosticKind.MisplacedModule)]
     public void Bad_line_is_skipped_and_reported_or_rejected_in_strict_mode(string text, SymbolFileDiagnosticKind kind)
     {
-        var index = Parse(text);
+        // A record after the bad line: a file without any is rejected whole.
+        var index = Parse(text + "PUBLIC 2000 0 after\n");
 
         Assert.Equal(1, index.Statistics.SkippedLines);
         var diagnostic = Assert.Single(index.Diagnostics);

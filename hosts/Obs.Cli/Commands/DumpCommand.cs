@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using Obs.Cli.Infrastructure;
 using Obs.Minidump;
 
@@ -8,7 +9,9 @@ namespace Obs.Cli.Commands;
 /// <summary>
 /// <c>obs dump DUMP [--json]</c>: every stream of a minidump, decoded. A damaged stream is listed
 /// with its error and the command still succeeds; only an unreadable header or directory (or file)
-/// is an input error. The JSON schema is documented in docs/obs-dump.md.
+/// is an input error. The text output opens with a summary (OS, CPU, crash reason and address,
+/// crashing thread, modules), as minidump-stackwalk's report does. The JSON schema is documented
+/// in docs/obs-dump.md.
 /// </summary>
 internal static class DumpCommand
 {
@@ -31,21 +34,125 @@ internal static class DumpCommand
         MinidumpFile dump;
         try
         {
-            dump = MinidumpFile.Open(path);
+            dump = CliFiles.Open(path, MinidumpFile.Open);
         }
         catch (MinidumpException ex)
         {
-            // IoError messages already name the file.
-            throw new CliInputException(ex.Kind == MinidumpErrorKind.IoError ? ex.Message : $"{path}: {ex.Message} ({ex.Kind})", ex);
+            throw new CliInputException($"{path}: {ex.Message} ({ex.Kind})", ex);
         }
 
         using (dump)
-        using (DumpOutput output = json ? new JsonDumpOutput(console.Out) : new TextDumpOutput(console.Out))
         {
+            if (!json)
+            {
+                console.Out.Write(Encoding.UTF8.GetBytes(Summary(dump)));
+            }
+
+            using DumpOutput output = json ? new JsonDumpOutput(console.Out) : new TextDumpOutput(console.Out);
             Write(output, dump, path);
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The opening of the text output: what minidump-stackwalk's report opens with (OS, CPU, crash
+    /// reason and address, process uptime), then the crashing thread and the modules, so that the
+    /// crash is on the first screen rather than after the full stream tree.
+    /// </summary>
+    internal static string Summary(MinidumpFile dump)
+    {
+        var text = new StringBuilder();
+        var system = Read(dump.GetSystemInfo, out var systemError);
+        if (system is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Operating system: {system.OsName}\n");
+            text.Append(CultureInfo.InvariantCulture, $"                  {system.OsVersion}\n");
+            text.Append(CultureInfo.InvariantCulture, $"CPU: {system.CpuName}\n");
+            if (system.CpuInfo is { } cpuInfo)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"     {cpuInfo}\n");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"     {system.NumberOfProcessors} CPU{(system.NumberOfProcessors == 1 ? "" : "s")}\n");
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Operating system: unknown ({systemError ?? "no system info stream"})\n");
+        }
+
+        text.Append('\n');
+        var exception = Read(dump.GetException, out var exceptionError);
+        if (exception is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Crash reason:  {dump.GetCrashReason()}\n");
+            text.Append(CultureInfo.InvariantCulture, $"Crash address: {CliJson.Hex(dump.GetCrashAddress() ?? 0)}\n");
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"No crash: {exceptionError ?? "the dump has no exception stream"}\n");
+        }
+
+        if (Read(dump.GetMiscInfo, out _)?.ProcessCreateTime is { } created && created <= dump.Header.TimeDateStamp)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Process uptime: {dump.Header.TimeDateStamp - created} seconds\n");
+        }
+
+        var threads = Read(dump.GetThreadList, out var threadsError);
+        if (exception is not null)
+        {
+            var index = threads is null ? -1 : CrashingThreadIndex(threads, exception.ThreadId);
+            text.Append(index >= 0
+                ? string.Create(CultureInfo.InvariantCulture, $"Crashing thread: {index} (tid {exception.ThreadId}) of {threads!.Threads.Length} threads\n")
+                : string.Create(CultureInfo.InvariantCulture, $"Crashing thread: tid {exception.ThreadId}, not in the thread list\n"));
+        }
+        else if (threads is not null || threadsError is not null)
+        {
+            text.Append(threads is not null
+                ? string.Create(CultureInfo.InvariantCulture, $"Threads: {threads.Threads.Length}\n")
+                : $"Threads: unreadable ({threadsError})\n");
+        }
+
+        var modules = Read(dump.GetModuleList, out var modulesError);
+        if (modules?.MainModule is { } main)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"Modules: {modules.Modules.Length}, main module {main.CodeFile} ({CliJson.Hex(main.BaseAddress)} - {CliJson.Hex(main.EndAddress - 1)})\n");
+        }
+        else
+        {
+            text.Append(modules is not null ? "Modules: none\n" : $"Modules: {modulesError ?? "no module list stream"}\n");
+        }
+
+        return text.Append('\n').ToString();
+    }
+
+    private static int CrashingThreadIndex(MinidumpThreadList threads, uint threadId)
+    {
+        for (var i = 0; i < threads.Threads.Length; i++)
+        {
+            if (threads.Threads[i].ThreadId == threadId)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A stream for the summary: null when it is absent (error null) or damaged (its error).</summary>
+    private static T? Read<T>(Func<T?> get, out string? error) where T : class
+    {
+        try
+        {
+            error = null;
+            return get();
+        }
+        catch (MinidumpException ex)
+        {
+            error = $"unreadable: {ex.Reason}";
+            return null;
+        }
     }
 
     internal static void Write(DumpOutput o, MinidumpFile dump, string path)

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text;
+using System.Globalization;
 using System.Text.Json;
 using Obs.Cli.Infrastructure;
 using Obs.Siggen;
@@ -9,10 +9,15 @@ namespace Obs.Cli.Commands;
 /// <summary>
 /// <c>obs signature [FILE|-]</c>: Socorro crash signatures. One crash-data JSON document in,
 /// <c>{"signature","notes","extra"}</c> out; with <c>--jsonl</c>, one document per line in and
-/// one result per line out, streaming, in input order.
+/// one result per line out, streaming, in input order. A document (a line with <c>--jsonl</c>)
+/// larger than <c>--max-input-bytes</c> ends the command with exit code 1, after reading no
+/// more than the limit.
 /// </summary>
 internal static class SignatureCommand
 {
+    /// <summary>The default limit on one document (one line with <c>--jsonl</c>).</summary>
+    public const long DefaultMaxDocumentBytes = 256L << 20;
+
     public static Command Create(CliConsole console)
     {
         var input = new Argument<string>("input")
@@ -39,6 +44,8 @@ internal static class SignatureCommand
             HelpName = "DIR",
         };
 
+        var maxInputBytes = CliOptions.MaxInputBytes(DefaultMaxDocumentBytes, "document (with --jsonl, line)");
+
         var command = new Command("signature", "Generate Socorro crash signatures from crash data (JSON)")
         {
             input,
@@ -46,16 +53,19 @@ internal static class SignatureCommand
             processed,
             debug,
             siglists,
+            maxInputBytes,
         };
 
         command.SetAction(parseResult =>
         {
+            var path = parseResult.GetValue(input) ?? "-";
             var options = new Options(
                 parseResult.GetValue(processed),
-                parseResult.GetValue(debug));
+                parseResult.GetValue(debug),
+                parseResult.GetMaxInputBytes(maxInputBytes, DefaultMaxDocumentBytes),
+                path == "-" ? "standard input" : path);
             var generator = CreateGenerator(parseResult.GetValue(siglists));
-            var path = parseResult.GetValue(input) ?? "-";
-            using var stream = path == "-" ? null : OpenInput(path);
+            using var stream = path == "-" ? null : CliFiles.OpenRead(path);
             var source = stream ?? console.In;
             return parseResult.GetValue(jsonl)
                 ? RunLines(generator, options, source, console.Out)
@@ -65,7 +75,10 @@ internal static class SignatureCommand
         return command;
     }
 
-    private sealed record Options(bool Processed, bool Debug);
+    private sealed record Options(bool Processed, bool Debug, long MaxInputBytes, string Source)
+    {
+        public string What => Processed ? "processed crash" : "crash data";
+    }
 
     private static SignatureGenerator CreateGenerator(string? siglistsDirectory)
     {
@@ -76,7 +89,9 @@ internal static class SignatureCommand
 
         if (!Directory.Exists(siglistsDirectory))
         {
-            throw new CliInputException($"siglists folder not found: {siglistsDirectory}");
+            throw new CliInputException(File.Exists(siglistsDirectory)
+                ? $"{siglistsDirectory}: is a file, not a folder (--siglists)"
+                : $"{siglistsDirectory}: folder not found (--siglists)");
         }
 
         try
@@ -85,32 +100,31 @@ internal static class SignatureCommand
         }
         catch (SignatureListException ex)
         {
-            throw new CliInputException($"bad signature list: {ex.Message}", ex);
+            throw new CliInputException($"{siglistsDirectory}: bad signature list: {ex.Message}", ex);
         }
-        catch (FileNotFoundException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CliInputException($"signature list missing: {ex.FileName ?? ex.Message}", ex);
+            // A list file of the folder is missing or unreadable: name that file.
+            throw new CliInputException(ex is FileNotFoundException { FileName: { } file }
+                ? $"{file}: file not found (--siglists)"
+                : $"{siglistsDirectory}: the signature lists cannot be read: {ex.Message}", ex);
         }
     }
-
-    private static FileStream OpenInput(string path) =>
-        File.Exists(path) ? File.OpenRead(path) : throw new CliInputException($"file not found: {path}");
 
     private static CrashData Parse(ReadOnlySpan<byte> utf8, Options options) =>
         options.Processed ? CrashData.ParseProcessedCrash(utf8) : CrashData.Parse(utf8);
 
     private static int RunDocument(SignatureGenerator generator, Options options, Stream input, Stream output)
     {
-        using var buffer = new MemoryStream();
-        input.CopyTo(buffer);
+        var document = BoundedInput.ReadDocument(input, options.MaxInputBytes, options.Source);
         CrashData data;
         try
         {
-            data = Parse(SkipBom(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)), options);
+            data = Parse(document.Span, options);
         }
         catch (JsonException ex)
         {
-            throw new CliInputException($"invalid {(options.Processed ? "processed crash" : "crash data")}: {ex.Message}", ex);
+            throw new CliInputException($"{options.Source}: {CliJson.DescribeError(ex, options.What)}", ex);
         }
 
         using (var writer = CliJson.CreateWriter(output))
@@ -124,26 +138,31 @@ internal static class SignatureCommand
 
     private static int RunLines(SignatureGenerator generator, Options options, Stream input, Stream output)
     {
-        var failed = false;
-        using var reader = new StreamReader(input, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        long documents = 0;
+        long rejected = 0;
+        var reader = new Utf8LineReader(input, (int)options.MaxInputBytes, options.Source);
         using var writer = CliJson.CreateWriter(output, indented: false);
-        while (reader.ReadLine() is { } line)
+        while (reader.TryReadLine(out var line))
         {
-            if (string.IsNullOrWhiteSpace(line))
+            if (line.Trim(" \t"u8).IsEmpty)
             {
                 continue;
             }
 
+            documents++;
             SignatureResult result;
             try
             {
-                result = generator.Generate(Parse(Encoding.UTF8.GetBytes(line), options), options.Debug);
+                var data = Parse(line, options);
+                // The crash data holds its own strings: a buffer grown for a huge line can go now.
+                reader.TrimBuffer();
+                result = generator.Generate(data, options.Debug);
             }
             catch (JsonException ex)
             {
-                failed = true;
+                rejected++;
                 writer.WriteStartObject();
-                writer.WriteString("error"u8, "invalid JSON: " + ex.Message.ReplaceLineEndings(" "));
+                writer.WriteString("error"u8, CliJson.DescribeError(ex, options.What, reader.LineNumber));
                 writer.WriteEndObject();
                 EndLine(writer, output);
                 continue;
@@ -153,7 +172,11 @@ internal static class SignatureCommand
             EndLine(writer, output);
         }
 
-        return failed ? ExitCodes.InputError : ExitCodes.Success;
+        // The errors are on their output lines; standard error gets the one line every failure has.
+        return rejected == 0
+            ? ExitCodes.Success
+            : throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                $"{options.Source}: {rejected} of {documents} lines rejected (see the \"error\" objects in the output)"));
     }
 
     private static void EndLine(Utf8JsonWriter writer, Stream output)
@@ -162,7 +185,4 @@ internal static class SignatureCommand
         writer.Reset();
         output.Write("\n"u8);
     }
-
-    private static ReadOnlySpan<byte> SkipBom(ReadOnlySpan<byte> bytes) =>
-        bytes.StartsWith("\xEF\xBB\xBF"u8) ? bytes[3..] : bytes;
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Obs.Cli.Infrastructure;
@@ -12,6 +11,12 @@ namespace Obs.Cli.Commands;
 /// <summary><c>obs sym stats</c> and <c>obs sym lookup</c>: Breakpad symbol files.</summary>
 internal static class SymCommands
 {
+    /// <summary>The default limit on one line of addresses read from standard input.</summary>
+    public const int DefaultMaxAddressLineBytes = 64 * 1024;
+
+    /// <summary>Addresses looked up and written at a time: output streams while standard input is read.</summary>
+    private const int LookupBatchSize = 4096;
+
     public static Command Create(CliConsole console)
     {
         var sym = new Command("sym", "Breakpad symbol files (.sym): statistics and address lookups");
@@ -25,7 +30,7 @@ internal static class SymCommands
         Description = "Reject the file at its first line that cannot be parsed (default: skip and count such lines)",
     };
 
-    private static Argument<FileInfo> SymbolFileArgument() => new("FILE")
+    private static Argument<string> SymbolFileArgument() => new("FILE")
     {
         Description = "The .sym file",
     };
@@ -37,9 +42,8 @@ internal static class SymCommands
         var command = new Command("stats", "Parse a symbol file and print its record counts as JSON") { file, strict };
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(file)!.FullName;
             var stopwatch = Stopwatch.StartNew();
-            var index = LoadIndex(path, parse.GetValue(strict));
+            var index = LoadIndex(parse.GetValue(file)!, parse.GetValue(strict));
             var seconds = stopwatch.Elapsed.TotalSeconds;
             using var json = CliJson.CreateWriter(console.Out);
             WriteStats(json, index, seconds);
@@ -54,58 +58,101 @@ internal static class SymCommands
     {
         var file = SymbolFileArgument();
         var strict = StrictOption();
+        var maxInputBytes = CliOptions.MaxInputBytes(DefaultMaxAddressLineBytes, "address line on standard input");
         var addresses = new Argument<string[]>("ADDR")
         {
             Description = "Module-relative addresses in hex (0x optional); '-' reads them from standard input, one per line",
             Arity = ArgumentArity.OneOrMore,
         };
-        var command = new Command("lookup", "Look up module-relative addresses: function, source line and inlined calls, as a JSON array") { file, addresses, strict };
+        addresses.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value != "-" && !TryParseAddress(token.Value, out _))
+                {
+                    result.AddError($"invalid address {CliText.Quote(token.Value)}: expected hex, e.g. 0x1a2b");
+                    return;
+                }
+            }
+        });
+        var command = new Command("lookup", "Look up module-relative addresses: function, source line and inlined calls, as a JSON array")
+        {
+            file,
+            addresses,
+            strict,
+            maxInputBytes,
+        };
         command.SetAction(parse =>
         {
-            var values = parse.GetValue(addresses)!;
-            var parsed = new List<ulong>(values.Length);
-            foreach (var value in values)
-            {
-                if (value == "-")
-                {
-                    ReadAddresses(console.In, parsed);
-                }
-                else if (TryParseAddress(value, out var address))
-                {
-                    parsed.Add(address);
-                }
-                else
-                {
-                    console.Error.WriteLine($"obs: invalid address '{value}': expected hex, e.g. 0x1a2b");
-                    return ExitCodes.UsageError;
-                }
-            }
-
-            var index = LoadIndex(parse.GetValue(file)!.FullName, parse.GetValue(strict));
+            var index = LoadIndex(parse.GetValue(file)!, parse.GetValue(strict));
             using var json = CliJson.CreateWriter(console.Out);
+            var batch = new LookupBatch(index, json);
             json.WriteStartArray();
-
-            // EnumerateLookups overlaps the cache misses of neighbouring addresses, and of the
-            // next addresses with the writing of each result.
-            var position = 0;
-            foreach (ref readonly var result in index.EnumerateLookups(CollectionsMarshal.AsSpan(parsed)))
+            try
             {
-                WriteLookup(json, parsed[position++], result);
+                foreach (var value in parse.GetValue(addresses)!)
+                {
+                    if (value == "-")
+                    {
+                        ReadAddresses(console.In, (int)parse.GetMaxInputBytes(maxInputBytes, DefaultMaxAddressLineBytes), batch);
+                    }
+                    else if (TryParseAddress(value, out var address))
+                    {
+                        // The argument's validator has rejected every other value.
+                        batch.Add(address);
+                    }
+                }
+            }
+            finally
+            {
+                // What was read before a bad line is written, as a complete array.
+                batch.Flush();
+                json.WriteEndArray();
+                json.Flush();
+                console.Out.WriteByte((byte)'\n');
             }
 
-            json.WriteEndArray();
-            json.Flush();
-            console.Out.WriteByte((byte)'\n');
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Addresses waiting to be looked up, and the writer their results go to.</summary>
+    private sealed class LookupBatch(SymbolIndex index, Utf8JsonWriter json)
+    {
+        private readonly ulong[] _addresses = new ulong[LookupBatchSize];
+        private int _count;
+
+        public void Add(ulong address)
+        {
+            _addresses[_count++] = address;
+            if (_count == _addresses.Length)
+            {
+                Flush();
+            }
+        }
+
+        public void Flush()
+        {
+            // EnumerateLookups overlaps the cache misses of neighbouring addresses, and of the
+            // next addresses with the writing of each result.
+            var addresses = _addresses.AsSpan(0, _count);
+            var position = 0;
+            foreach (ref readonly var result in index.EnumerateLookups(addresses))
+            {
+                WriteLookup(json, addresses[position++], result);
+            }
+
+            _count = 0;
+            json.Flush();
+        }
     }
 
     private static SymbolIndex LoadIndex(string path, bool strict)
     {
         try
         {
-            return SymbolIndex.Load(path, strict ? new SymbolParseOptions { Strict = true } : SymbolParseOptions.Default);
+            return CliFiles.Open(path, p => SymbolIndex.Load(p, strict ? new SymbolParseOptions { Strict = true } : SymbolParseOptions.Default));
         }
         catch (SymbolFileException ex)
         {
@@ -191,36 +238,39 @@ internal static class SymCommands
         json.WriteEndObject();
     }
 
-    private static void ReadAddresses(Stream input, List<ulong> addresses)
+    private static void ReadAddresses(Stream input, int maxLineBytes, LookupBatch batch)
     {
-        using var reader = new StreamReader(input, Encoding.UTF8, leaveOpen: true);
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        var reader = new Utf8LineReader(input, maxLineBytes, "standard input");
+        while (reader.TryReadLine(out var line))
         {
-            lineNumber++;
-            var text = line.Trim();
-            if (text.Length == 0)
+            var text = line.Trim(" \t\r"u8);
+            if (text.IsEmpty)
             {
                 continue;
             }
 
             if (!TryParseAddress(text, out var address))
             {
-                throw new CliInputException($"standard input line {lineNumber}: invalid address '{text}'");
+                throw new CliInputException(string.Create(CultureInfo.InvariantCulture,
+                    $"standard input line {reader.LineNumber}: invalid address {CliText.Quote(Encoding.UTF8.GetString(text))}: expected hex, e.g. 0x1a2b"));
             }
 
-            addresses.Add(address);
+            batch.Add(address);
         }
     }
 
-    internal static bool TryParseAddress(string text, out ulong address)
+    internal static bool TryParseAddress(string text, out ulong address) =>
+        TryParseAddress(Encoding.UTF8.GetBytes(text), out address);
+
+    internal static bool TryParseAddress(ReadOnlySpan<byte> text, out ulong address)
     {
-        var digits = text.AsSpan();
-        if (digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        var digits = text;
+        if (digits.Length >= 2 && digits[0] == (byte)'0' && (digits[1] | 0x20) == (byte)'x')
         {
             digits = digits[2..];
         }
 
-        return ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out address) && digits.Length > 0;
+        address = 0;
+        return digits.Length > 0 && ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out address);
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.CommandLine.Parsing;
 using Obs.Cli.Commands;
 
 namespace Obs.Cli.Infrastructure;
@@ -23,14 +23,9 @@ internal static class CliApp
     {
         var root = BuildRootCommand(console);
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        if (DescribeUsageError(parse) is { } usageError)
         {
-            // One line per problem; System.CommandLine's own help dump is not an error message.
-            foreach (var error in parse.Errors)
-            {
-                console.Error.WriteLine($"obs: {error.Message}");
-            }
-
+            WriteError(console, $"{usageError} (see '{CommandPath(parse.CommandResult)} --help')");
             return ExitCodes.UsageError;
         }
 
@@ -64,20 +59,135 @@ internal static class CliApp
         return root;
     }
 
+    /// <summary>
+    /// The one problem with the command line worth reporting, or null when there is none. An
+    /// unknown option comes first, wherever it stands: System.CommandLine binds "--bogus" to an
+    /// argument that can take it (a path, an address), which would turn a typo into "file not
+    /// found".
+    /// </summary>
+    internal static string? DescribeUsageError(ParseResult parse)
+    {
+        if (FindOptionBoundToArgument(parse) is { } option)
+        {
+            return $"unknown option {CliText.Quote(option)}";
+        }
+
+        if (parse.UnmatchedTokens.Count > 0)
+        {
+            var token = parse.UnmatchedTokens[0];
+            return token.StartsWith('-') ? $"unknown option {CliText.Quote(token)}"
+                : parse.CommandResult.Command.Subcommands.Count > 0 ? $"unknown command {CliText.Quote(token)}"
+                : $"unexpected argument {CliText.Quote(token)}";
+        }
+
+        if (parse.Errors.Count == 0)
+        {
+            return null;
+        }
+
+        var command = parse.CommandResult.Command;
+        if (command.Subcommands.Count > 0 && command.Action is null)
+        {
+            return $"missing command: {string.Join(", ", command.Subcommands.Select(c => c.Name))}";
+        }
+
+        foreach (var argument in command.Arguments)
+        {
+            if (argument.Arity.MinimumNumberOfValues > 0 && (parse.GetResult(argument)?.Tokens.Count ?? 0) == 0)
+            {
+                return $"missing argument {argument.Name}";
+            }
+        }
+
+        var message = parse.Errors[0].Message.TrimEnd('.');
+        return message.Length == 0 ? "invalid command line" : char.ToLowerInvariant(message[0]) + message[1..];
+    }
+
+    /// <summary>A token that looks like an option but was taken as an argument's value, before any <c>--</c>.</summary>
+    private static string? FindOptionBoundToArgument(ParseResult parse)
+    {
+        var tokens = parse.Tokens;
+        var end = tokens.Count;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i].Type == TokenType.DoubleDash)
+            {
+                end = i;
+                break;
+            }
+        }
+
+        for (SymbolResult? result = parse.CommandResult; result is not null; result = result.Parent)
+        {
+            if (result is not CommandResult command)
+            {
+                continue;
+            }
+
+            foreach (var child in command.Children)
+            {
+                if (child is not ArgumentResult argument)
+                {
+                    continue;
+                }
+
+                foreach (var token in argument.Tokens)
+                {
+                    if (token.Value.Length > 1 && token.Value[0] == '-' && IndexOf(tokens, token) < end)
+                    {
+                        return token.Value;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static int IndexOf(IReadOnlyList<Token> tokens, Token token)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (ReferenceEquals(tokens[i], token))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>"obs", "obs sym", "obs sym lookup": the command line that <c>--help</c> completes.</summary>
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? current = result; current is not null; current = current.Parent)
+        {
+            if (current is CommandResult { Parent: not null } command)
+            {
+                names.Add(command.Command.Name);
+            }
+        }
+
+        names.Add("obs");
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    /// <summary>Writes one error line: "obs: " and the message, control characters escaped.</summary>
+    internal static void WriteError(CliConsole console, string message) =>
+        console.Error.WriteLine($"obs: {CliText.Escape(message)}");
+
     /// <summary>Turns an exception that escaped a command into exit code 1 and one stderr line.</summary>
     internal static int ReportFailure(CliConsole console, Exception ex, bool verbose)
     {
         var message = ex switch
         {
             CliInputException => ex.Message,
-            FileNotFoundException fnf => $"file not found: {fnf.FileName ?? fnf.Message}",
-            DirectoryNotFoundException => $"directory not found: {ex.Message}",
-            UnauthorizedAccessException => $"access denied: {ex.Message}",
             IOException => $"I/O error: {ex.Message}",
-            JsonException => $"invalid JSON: {ex.Message}",
             _ => $"{ex.GetType().Name}: {ex.Message}",
         };
-        console.Error.WriteLine($"obs: {OneLine(message)}");
+        WriteError(console, message);
         if (verbose)
         {
             // Verbose detail still goes to stderr, after the one-line summary.
@@ -86,7 +196,4 @@ internal static class CliApp
 
         return ExitCodes.InputError;
     }
-
-    private static string OneLine(string message) =>
-        message.ReplaceLineEndings(" ");
 }

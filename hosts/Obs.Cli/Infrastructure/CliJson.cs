@@ -20,6 +20,56 @@ internal static class CliJson
     public static Utf8JsonWriter CreateWriter(Stream output, bool indented = true) =>
         new(output, indented ? IndentedOptions : CompactOptions);
 
+    /// <summary>
+    /// One readable line for invalid JSON input: the 1-based line and byte position (when the
+    /// JSON reader knows them) and the reason, without System.Text.Json's "LineNumber: 0 |
+    /// BytePositionInLine: 0." suffix or its reader internals.
+    /// </summary>
+    /// <param name="ex">The exception of the JSON reader or of the crash-data model.</param>
+    /// <param name="what">What the document should have been ("crash data"), for errors without a position: valid JSON of the wrong shape.</param>
+    /// <param name="inputLine">The input line the document was on (<c>--jsonl</c>), or null for a whole document.</param>
+    public static string DescribeError(JsonException ex, string what, long? inputLine = null)
+    {
+        var reason = ex.Message;
+        var suffix = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (suffix >= 0)
+        {
+            reason = reason[..suffix];
+        }
+
+        var path = reason.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (path >= 0)
+        {
+            reason = reason[..path];
+        }
+
+        if (reason.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            reason = "the input holds no JSON value";
+        }
+        else if (reason.Contains("isFinalBlock", StringComparison.Ordinal) || reason.StartsWith("Expected depth to be zero", StringComparison.Ordinal))
+        {
+            // The reader's words for "the text stopped before the JSON value was complete".
+            reason = "the input ends before the JSON value is complete.";
+        }
+
+        reason = reason.TrimEnd('.');
+        if (reason.Length > 0)
+        {
+            reason = char.ToLowerInvariant(reason[0]) + reason[1..];
+        }
+
+        if (ex.BytePositionInLine is { } column)
+        {
+            var line = inputLine ?? ((ex.LineNumber ?? 0) + 1);
+            return string.Create(CultureInfo.InvariantCulture, $"invalid JSON at line {line}, byte {column + 1}: {reason}");
+        }
+
+        return inputLine is { } l
+            ? string.Create(CultureInfo.InvariantCulture, $"invalid {what} at line {l}: {reason}")
+            : $"invalid {what}: {reason}";
+    }
+
     /// <summary>Formats a value as a lowercase <c>0x…</c> hex string without padding.</summary>
     public static string Hex(ulong value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture);
 

@@ -79,6 +79,7 @@ internal static class SymbolIndexAssembler
             }
 
             counters.SkippedLines += chunk.SkippedLines;
+            counters.RecordLines += chunk.RecordLines;
             counters.OversizedLines += chunk.OversizedLines;
             linesBefore += chunk.LineCount;
 
@@ -91,14 +92,14 @@ internal static class SymbolIndexAssembler
                 : first.CfiInits.Count - 1;
         }
 
-        if (totalBytes == 0)
+        if (counters.RecordLines == 0)
         {
-            if (options.Strict)
-            {
-                throw new SymbolFileException(SymbolFileDiagnostic.Describe(SymbolFileDiagnosticKind.EmptyFile), 0, 0);
-            }
-
-            AddDiagnostic(diagnostics, options, new SymbolFileDiagnostic(0, 0, SymbolFileDiagnosticKind.EmptyFile));
+            // An empty file, a binary file or any text without a single record is not a symbol
+            // file, in lenient mode too: lenient mode forgives bad lines in a symbol file, it does
+            // not turn anything into an empty index.
+            throw new SymbolFileException(totalBytes == 0
+                ? "no Breakpad records: the input is empty"
+                : $"no Breakpad records: none of the input's {linesBefore} lines is a symbol-file record");
         }
 
         var oldInlineSyntax = false;
@@ -189,6 +190,8 @@ internal static class SymbolIndexAssembler
         }
 
         counters.SkippedLines += orphanFunctionLines + orphanCfiRows;
+        // The chunk counted them as records of the block it expected to continue.
+        counters.RecordLines -= orphanFunctionLines + orphanCfiRows;
         foreach (var position in chunk.ContinuationPositions)
         {
             var orphan = position.Kind == SymbolFileDiagnosticKind.OrphanCfiRow ? !cfiOpen : !functionOpen;
@@ -730,6 +733,7 @@ internal static class SymbolIndexAssembler
         public int StackWinDropped;
         public int InlineRecords;
         public long SkippedLines;
+        public long RecordLines;
         public long OversizedLines;
     }
 }

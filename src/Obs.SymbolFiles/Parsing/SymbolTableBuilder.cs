@@ -80,6 +80,9 @@ internal sealed class SymbolTableBuilder : IDisposable
 
     public long SkippedLines { get; private set; }
 
+    /// <summary>Lines that parsed as a Breakpad record.</summary>
+    public long RecordLines { get; private set; }
+
     public long OversizedLines { get; private set; }
 
     public int InlineRecordsInContinuation { get; private set; }
@@ -136,7 +139,13 @@ internal sealed class SymbolTableBuilder : IDisposable
 
         var problem = ParseRecord(line[..length], byteOffset);
         _sawRecord = true;
-        return problem is null || Skip(problem.Value, byteOffset);
+        if (problem is null)
+        {
+            RecordLines++;
+            return true;
+        }
+
+        return Skip(problem.Value, byteOffset);
     }
 
     /// <summary>
