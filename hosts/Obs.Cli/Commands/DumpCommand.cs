@@ -43,16 +43,26 @@ internal static class DumpCommand
 
         using (dump)
         {
-            if (!json)
+            if (json)
             {
-                console.Out.Write(Encoding.UTF8.GetBytes(Summary(dump)));
+                using var output = new JsonDumpOutput(console.Out);
+                Write(output, dump, path);
             }
-
-            using DumpOutput output = json ? new JsonDumpOutput(console.Out) : new TextDumpOutput(console.Out);
-            Write(output, dump, path);
+            else
+            {
+                WriteText(console.Out, dump, path);
+            }
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>The text output: the summary, then every stream (also <c>obs stackwalk --dump</c>).</summary>
+    internal static void WriteText(Stream destination, MinidumpFile dump, string path)
+    {
+        destination.Write(Encoding.UTF8.GetBytes(Summary(dump)));
+        using var output = new TextDumpOutput(destination);
+        Write(output, dump, path);
     }
 
     /// <summary>

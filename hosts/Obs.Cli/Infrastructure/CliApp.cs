@@ -11,11 +11,13 @@ namespace Obs.Cli.Infrastructure;
 /// </summary>
 internal static class CliApp
 {
-    /// <summary>Recursive <c>--verbose</c>: adds detail to error messages.</summary>
+    /// <summary>
+    /// <c>--verbose</c>: adds detail to error messages. Every command takes it but
+    /// <c>stackwalk</c>, whose <c>--verbose LEVEL</c> is minidump-stackwalk's log level.
+    /// </summary>
     public static readonly Option<bool> Verbose = new("--verbose")
     {
         Description = "Print more detail about errors",
-        Recursive = true,
     };
 
     /// <summary>Parses <paramref name="args"/>, runs the chosen command and returns its exit code.</summary>
@@ -41,7 +43,7 @@ internal static class CliApp
         }
         catch (Exception ex)
         {
-            return ReportFailure(console, ex, parse.GetValue(Verbose));
+            return ReportFailure(console, ex, IsVerbose(parse));
         }
         finally
         {
@@ -52,11 +54,21 @@ internal static class CliApp
     private static RootCommand BuildRootCommand(CliConsole console)
     {
         var root = new RootCommand("obs: crash-report processing: minidumps, Breakpad symbol files and Socorro signatures.");
-        root.Options.Add(Verbose);
         root.Subcommands.Add(SymCommands.Create(console));
         root.Subcommands.Add(DumpCommand.Create(console));
         root.Subcommands.Add(SignatureCommand.Create(console));
+        AddVerbose(root);
+        root.Subcommands.Add(StackwalkCommand.Create(console));
         return root;
+    }
+
+    private static void AddVerbose(Command command)
+    {
+        command.Options.Add(Verbose);
+        foreach (var subcommand in command.Subcommands)
+        {
+            AddVerbose(subcommand);
+        }
     }
 
     /// <summary>
@@ -172,6 +184,22 @@ internal static class CliApp
         names.Add("obs");
         names.Reverse();
         return string.Join(' ', names);
+    }
+
+    /// <summary>Whether the command line asks for error detail: <c>--verbose</c>, or <c>obs stackwalk --verbose=debug</c> and above.</summary>
+    private static bool IsVerbose(ParseResult parse)
+    {
+        foreach (var option in parse.CommandResult.Command.Options)
+        {
+            if (option.Name != "--verbose" || parse.GetResult(option) is not { } result)
+            {
+                continue;
+            }
+
+            return option == Verbose ? parse.GetValue(Verbose) : parse.GetValue((Option<string>)option) is "debug" or "trace";
+        }
+
+        return false;
     }
 
     /// <summary>Writes one error line: "obs: " and the message, control characters escaped.</summary>
