@@ -150,6 +150,7 @@ public sealed class SignatureGenerationRuleTests
         Assert.Equal(
             [
                 "SignatureGenerationRule: using CSignatureTool",
+                "SignatureGenerationRule: using included signature lists",
                 "SignatureGenerationRule: irrelevant; ignoring: \"@0x1234\"",
                 "SignatureGenerationRule: irrelevant; ignoring: \"mozalloc_abort\"",
                 "SignatureGenerationRule: not a prefix; stop: \"nsFoo::Bar\"",

@@ -250,6 +250,15 @@ internal sealed partial class SignatureGenerationRule(SignatureLists lists) : IS
         }
 
         var debug = state?.IsDebugEnabled == true ? state : null;
+        if (ReferenceEquals(lists, SignatureLists.Default))
+        {
+            debug?.AddDebug("using included signature lists");
+        }
+        else if (lists.Directory is { } directory)
+        {
+            debug?.AddDebug("using signature lists from " + directory);
+        }
+
         var start = 0;
         if (sentinelIndex >= 0)
         {
@@ -263,7 +272,7 @@ internal sealed partial class SignatureGenerationRule(SignatureLists lists) : IS
             var frame = frames[i];
             if (frame.Length == 0)
             {
-                debug?.AddDebug("empty string; ignoring");
+                debug?.AddDebug("empty string; ignoring: \"\"");
                 continue;
             }
 
@@ -273,10 +282,10 @@ internal sealed partial class SignatureGenerationRule(SignatureLists lists) : IS
                 continue;
             }
 
+            // Socorro drops a repeated module frame without a debug line.
             if (!frame.StartsWith("(unloaded", StringComparison.Ordinal) && IsMergeableModuleFrame(frame)
                 && kept.Count > 0 && kept[^1] == frame)
             {
-                debug?.AddDebug($"duplicate module; ignoring: \"{frame}\"");
                 continue;
             }
 
