@@ -250,13 +250,13 @@ internal sealed partial class SignatureGenerationRule(SignatureLists lists) : IS
         }
 
         var debug = state?.IsDebugEnabled == true ? state : null;
-        if (ReferenceEquals(lists, SignatureLists.Default))
+        if (debug is not null && ReferenceEquals(lists, SignatureLists.Default))
         {
-            debug?.AddDebug("using included signature lists");
+            debug.AddDebug("using included signature lists");
         }
-        else if (lists.Directory is { } directory)
+        else if (debug is not null && lists.Directory is { } directory)
         {
-            debug?.AddDebug("using signature lists from " + directory);
+            debug.AddDebug("using signature lists from " + directory);
         }
 
         var start = 0;
