@@ -33,6 +33,9 @@ public sealed class CrashData
     internal PyValue MdswStatusStringValue;
     internal PyValue JsLargeAllocationFailureValue;
     internal IReadOnlyList<CrashThread>? ThreadList;
+
+    // JSON input only: "threads" given as an object; Socorro's path lookup "threads.N" finds its member "N".
+    internal Dictionary<string, CrashThread>? ThreadsByKey;
     private JsonElement? _javaException;
 
     /// <summary>Operating system name (<c>os</c>); only <c>"Windows NT"</c> changes anything (module names are lowercased).</summary>
@@ -49,6 +52,7 @@ public sealed class CrashData
     }
 
     /// <summary>The threads of the crashed process (<c>threads</c>).</summary>
+    /// <remarks>Null when <c>threads</c> is missing or not a JSON array. A JSON object keyed by thread index still drives the rules, as in Socorro.</remarks>
     public IReadOnlyList<CrashThread>? Threads { get => ThreadList; init => ThreadList = value; }
 
     /// <summary>Java stack trace text (<c>java_stack_trace</c>); when set, the signature is a Java signature.</summary>

@@ -65,7 +65,7 @@ internal static class CrashDataJson
             reader.Read();
             if (Is(name, escaped, key, "threads"u8))
             {
-                data.ThreadList = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader, source, data.CrashingThreadValue) : SkipToNull(ref reader);
+                ReadThreadsValue(ref reader, source, data.CrashingThreadValue, out data.ThreadList, out data.ThreadsByKey);
             }
             else if (!TryReadTopLevel(ref reader, data, name, escaped, key))
             {
@@ -108,11 +108,50 @@ internal static class CrashDataJson
         return key is not null && key.Length == expected.Length && System.Text.Encoding.UTF8.GetString(expected) == key;
     }
 
-    private static IReadOnlyList<CrashThread>? SkipToNull(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Reads <c>threads</c>: an array, or an object whose members glom's <c>"threads.N"</c> finds
+    /// by name. In any other value glom finds nothing, so the crashing thread is <c>{}</c>.
+    /// </summary>
+    private static void ReadThreadsValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, PyValue crashingThread,
+        out IReadOnlyList<CrashThread>? list, out Dictionary<string, CrashThread>? byKey)
     {
-        // glom's "threads.N" finds nothing in a non-list, so the crashing thread is {}.
-        reader.Skip();
-        return null;
+        list = null;
+        byKey = null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartArray:
+                list = ReadThreads(ref reader, source, crashingThread);
+                break;
+            case JsonTokenType.StartObject:
+                byKey = ReadThreadsByKey(ref reader, source, crashingThread);
+                break;
+            default:
+                reader.Skip();
+                break;
+        }
+    }
+
+    // As json.loads builds a dict, a repeated member name keeps the last value.
+    private static Dictionary<string, CrashThread> ReadThreadsByKey(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, PyValue crashingThread)
+    {
+        var wanted = WantedThread(crashingThread);
+        var threads = new Dictionary<string, CrashThread>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = JsonStrings.Get(ref reader);
+            reader.Read();
+            if (name == "0" || (wanted != UnknownThread && name == wanted.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                threads[name] = new CrashThread(ReadThread(ref reader));
+                continue;
+            }
+
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            threads[name] = new CrashThread(source[start..(int)reader.BytesConsumed].ToArray());
+        }
+
+        return threads;
     }
 
     /// <summary>
@@ -326,6 +365,7 @@ internal static class CrashDataJson
         var hasJsonDump = false;
         PyValue crashingThread = PyValue.None, reason = PyValue.None, os = PyValue.None;
         IReadOnlyList<CrashThread>? threads = null;
+        Dictionary<string, CrashThread>? threadsByKey = null;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -338,9 +378,10 @@ internal static class CrashDataJson
                 hasJsonDump = true;
                 crashingThread = reason = os = PyValue.None;
                 threads = null;
+                threadsByKey = null;
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
-                    ReadJsonDump(ref reader, source, ref crashingThread, ref reason, ref os, ref threads);
+                    ReadJsonDump(ref reader, source, ref crashingThread, ref reason, ref os, ref threads, ref threadsByKey);
                 }
                 else
                 {
@@ -372,12 +413,14 @@ internal static class CrashDataJson
             data.ReasonValue = reason;
             data.OsValue = os;
             data.ThreadList = threads;
+            data.ThreadsByKey = threadsByKey;
         }
 
         return data;
     }
 
-    private static void ReadJsonDump(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, ref PyValue crashingThread, ref PyValue reason, ref PyValue os, ref IReadOnlyList<CrashThread>? threads)
+    private static void ReadJsonDump(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, ref PyValue crashingThread, ref PyValue reason, ref PyValue os,
+        ref IReadOnlyList<CrashThread>? threads, ref Dictionary<string, CrashThread>? threadsByKey)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -387,7 +430,7 @@ internal static class CrashDataJson
             reader.Read();
             if (Is(name, escaped, key, "threads"u8))
             {
-                threads = reader.TokenType == JsonTokenType.StartArray ? ReadThreads(ref reader, source, crashingThread.IsNone ? PyValue.Missing : crashingThread) : SkipToNull(ref reader);
+                ReadThreadsValue(ref reader, source, crashingThread.IsNone ? PyValue.Missing : crashingThread, out threads, out threadsByKey);
             }
             else if (Is(name, escaped, key, "crash_info"u8) && reader.TokenType == JsonTokenType.StartObject)
             {

@@ -33,8 +33,9 @@ public sealed class SignatureLists
 
     private static readonly Lazy<SignatureLists> DefaultLists = new(LoadDefault);
 
-    private SignatureLists(string[] irrelevant, string[] prefix, string[] sentinels, string[] lineNumbers, SentinelCondition[]? conditionalSentinels)
+    private SignatureLists(string[] irrelevant, string[] prefix, string[] sentinels, string[] lineNumbers, SentinelCondition[]? conditionalSentinels, string? directory = null)
     {
+        Directory = directory;
         IrrelevantPatterns = irrelevant;
         PrefixPatterns = prefix;
         Sentinels = sentinels;
@@ -80,6 +81,9 @@ public sealed class SignatureLists
 
     internal PrefixMatcher LineNumbers { get; }
 
+    // The folder the lists were read from, for Socorro's debug line "using signature lists from {dir}".
+    internal string? Directory { get; }
+
     // Test hook for Socorro's tuple sentinels ("sentinel", condition): dead in the shipped lists.
     internal IReadOnlyList<SentinelCondition> ConditionalSentinels { get; }
 
@@ -90,7 +94,7 @@ public sealed class SignatureLists
     {
         ArgumentNullException.ThrowIfNull(path);
         string[] Load(string name) => ParseLines(File.ReadAllText(Path.Combine(path, name), new UTF8Encoding(false, true)));
-        return new(Load(IrrelevantFileName), Load(PrefixFileName), Load(SentinelsFileName), Load(LineNumbersFileName), null);
+        return new(Load(IrrelevantFileName), Load(PrefixFileName), Load(SentinelsFileName), Load(LineNumbersFileName), null, path);
     }
 
     /// <summary>

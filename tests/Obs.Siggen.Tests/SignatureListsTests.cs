@@ -29,6 +29,19 @@ public sealed class SignatureListsTests
     }
 
     [Fact]
+    public void Debug_log_says_which_lists_were_used_as_socorro_does()
+    {
+        var folder = Path.Combine(TestFixtures.Root, "..", "..", "src", "Obs.Siggen", "Siglists");
+        const string Crash = """{"threads": [{"frames": [{"function": "f"}]}]}""";
+
+        var fromFolder = new SignatureGenerator(SignatureLists.FromDirectory(folder)).GenerateFromJson(System.Text.Encoding.UTF8.GetBytes(Crash), includeDebugLog: true);
+        Assert.Equal("SignatureGenerationRule: using signature lists from " + folder, fromFolder.DebugLog[1]);
+
+        var included = Siggen.Run(Crash, debug: true);
+        Assert.Equal("SignatureGenerationRule: using included signature lists", included.DebugLog[1]);
+    }
+
+    [Fact]
     public void The_fast_matcher_agrees_with_one_anchored_regex_per_list()
     {
         var lists = SignatureLists.Default;

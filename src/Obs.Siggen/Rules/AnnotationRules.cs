@@ -1,6 +1,4 @@
 using System.Numerics;
-using System.Text;
-using System.Text.Json;
 using Obs.Siggen.Python;
 
 namespace Obs.Siggen.Rules;
@@ -22,8 +20,9 @@ internal sealed class BadHardwareRule : ISignatureRule
 {
     public string Name => "BadHardware";
 
+    // A falsy reason (missing, null, "", 0, [], {}) is no bad hardware; any other is searched with `in`.
     public bool Predicate(CrashData data, SignatureState state) =>
-        Py.Contains(data.ReasonValue.IsMissing ? PyValue.FromString(string.Empty) : data.ReasonValue, "STATUS_DEVICE_DATA_ERROR");
+        data.ReasonValue.IsTruthy && Py.Contains(data.ReasonValue, "STATUS_DEVICE_DATA_ERROR");
 
     public void Action(CrashData data, SignatureState state) => state.SetSignature("bad hardware | " + state.Signature);
 }
@@ -59,7 +58,13 @@ internal sealed class OomSignatureRule : ISignatureRule
             }
         }
 
-        var thread = SignatureGenerationRule.FindThread(data.ThreadList, SignatureGenerationRule.GetCrashingThread(data));
+        // A truthy thread that is not an object has no .get; a falsy one is skipped.
+        var thread = SignatureGenerationRule.FindThread(data, SignatureGenerationRule.GetCrashingThread(data));
+        if (thread is not null && !thread.IsMapping && thread.NonMapping.IsTruthy)
+        {
+            throw PyErrors.NoAttribute(thread.NonMapping, "get");
+        }
+
         if (thread is { IsMapping: true } && thread.LastErrorValueValue.IsStr
             && thread.LastErrorValueValue.Str is "ERROR_COMMITMENT_LIMIT" or "ERROR_NOT_ENOUGH_MEMORY")
         {
@@ -118,7 +123,25 @@ internal sealed class AbortSignatureRule : ISignatureRule
             return;
         }
 
-        state.SetSignature("Abort | " + CleanMessage(value.IsStr ? value.Str : throw PyErrors.NoAttribute(value, "split")) + " | " + state.Signature);
+        var message = value.IsStr ? CleanMessage(value.Str) : CleanNonString(value);
+        state.SetSignature("Abort | " + message + " | " + state.Signature);
+    }
+
+    // A list or dict passes the same `in` tests (membership, keys); a positive one then calls a
+    // str method on it, which raises. Otherwise its one-character printable items (or keys) remain.
+    private static string CleanNonString(PyValue value)
+    {
+        if (Py.Contains(value, "###!!! ABORT:") || Py.Contains(value, ": file "))
+        {
+            throw PyErrors.NoAttribute(value, "split");
+        }
+
+        if (Py.Contains(value, "unable to find a usable font"))
+        {
+            throw PyErrors.NoAttribute(value, "find");
+        }
+
+        return Truncate(Py.DropBadCharacters(value).Trim(' '));
     }
 
     internal static string CleanMessage(string message)
@@ -149,9 +172,12 @@ internal sealed class AbortSignatureRule : ISignatureRule
             }
         }
 
-        message = FrameText.DropBadCharacters(message).Trim(' ');
-        return message.Length > MaximumMessageLength ? message[..77] + "..." : message;
+        // Only U+0020..U+007E remain, so str.strip() can only remove spaces.
+        return Truncate(FrameText.DropBadCharacters(message).Trim(' '));
     }
+
+    private static string Truncate(string message) =>
+        message.Length > MaximumMessageLength ? message[..(MaximumMessageLength - 3)] + "..." : message;
 }
 
 /// <summary>Replaces the signature with <c>AsyncShutdownTimeout | {phase} | {conditions}</c>.</summary>
@@ -166,86 +192,59 @@ internal sealed class SignatureShutdownTimeoutRule : ISignatureRule
         var raw = data.AsyncShutdownTimeoutValue;
         if (!raw.IsStr)
         {
-            throw new PyException($"the JSON object must be str, bytes or bytearray, not {raw.TypeName}");
+            throw PyErrors.TypeError($"the JSON object must be str, bytes or bytearray, not {raw.TypeName}");
         }
 
-        var parts = new List<PyValue> { PyValue.FromString("AsyncShutdownTimeout") };
-        PyValue shutdown;
-        try
+        // Socorro catches ValueError (a JSON decoding error) and KeyError (a condition object
+        // without "name"): either adds UNKNOWN and a note. Every other error fails the rule.
+        if (!PyJson.TryLoads(raw.Str, out var shutdown, out var decodingError))
         {
-            var bytes = Encoding.UTF8.GetBytes(raw.Str);
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 256 });
-            reader.Read();
-            shutdown = PyValue.Read(ref reader);
-            if (reader.Read())
-            {
-                throw new JsonException("Extra data");
-            }
-        }
-        catch (JsonException ex)
-        {
-            ParseError(state, parts, ex.Message);
-            Replace(state, parts);
+            Replace(state, "AsyncShutdownTimeout | UNKNOWN", decodingError);
             return;
         }
 
         if (shutdown.Kind != PyKind.Dict)
         {
-            state.AddRuleFailure(PyErrors.NoAttribute(shutdown, "get").Message);
-            return;
+            throw PyErrors.NoAttribute(shutdown, "get");
         }
 
+        // Only a JSON string is a phase; a number, null, a boolean or an object is "(unknown)".
         var phase = shutdown.Dict.Get("phase");
-        parts.Add(phase.IsMissing ? PyValue.FromString("(unknown)") : phase);
+        var prefix = "AsyncShutdownTimeout | " + (phase.IsStr ? phase.Str : "(unknown)") + " | ";
 
+        // A condition is an object with a "name", or any other value, each through Python's str().
         var conditions = new List<string>();
-        var failed = false;
-        foreach (var condition in Py.Iterate(shutdown.Dict.Get("conditions")))
+        foreach (var condition in Py.IterateOrEmpty(shutdown.Dict.Get("conditions")))
         {
-            if (condition.Kind == PyKind.Dict)
-            {
-                var name = condition.Dict.Get("name");
-                if (name.IsMissing)
-                {
-                    ParseError(state, parts, "'name'");
-                    failed = true;
-                    break;
-                }
-
-                conditions.Add(name.ToString());
-            }
-            else
+            if (condition.Kind != PyKind.Dict)
             {
                 conditions.Add(condition.ToString());
+                continue;
             }
+
+            var name = condition.Dict.Get("name");
+            if (name.IsMissing)
+            {
+                Replace(state, prefix + "UNKNOWN", "'name'");
+                return;
+            }
+
+            conditions.Add(name.ToString());
         }
 
-        if (!failed)
-        {
-            conditions.Sort(PyText.CompareCodePoints);
-            parts.Add(PyValue.FromString(conditions.Count > 0 ? string.Join(',', conditions) : "(none)"));
-        }
-
-        Replace(state, parts);
+        conditions.Sort(PyText.CompareCodePoints);
+        Replace(state, prefix + (conditions.Count > 0 ? string.Join(',', conditions) : "(none)"), parseError: null);
     }
 
-    private static void ParseError(SignatureState state, List<PyValue> parts, string message)
+    private static void Replace(SignatureState state, string signature, string? parseError)
     {
-        parts.Add(PyValue.FromString("UNKNOWN"));
-        state.AddNote("Error parsing AsyncShutdownTimeout: " + message);
-    }
-
-    private static void Replace(SignatureState state, List<PyValue> parts)
-    {
-        var texts = new string[parts.Count];
-        for (var i = 0; i < parts.Count; i++)
+        if (parseError is not null)
         {
-            // " | ".join() accepts only str items.
-            texts[i] = parts[i].IsStr ? parts[i].Str : throw new PyException($"sequence item {i}: expected str instance, {parts[i].TypeName} found");
+            state.AddNote("Error parsing AsyncShutdownTimeout: " + parseError);
         }
 
         state.AddNote($"Signature replaced with a Shutdown Timeout signature, was: \"{state.Signature}\"");
-        state.SetSignature(string.Join(" | ", texts));
+        state.SetSignature(signature);
     }
 }
 
@@ -253,16 +252,33 @@ internal sealed class SignatureShutdownTimeoutRule : ISignatureRule
 /// For shutdown hangs (<c>RunWatchdog</c> in the signature), regenerates the signature from
 /// thread 0 with the bundled lists and prefixes <c>shutdownhang</c>.
 /// </summary>
-internal sealed class SignatureRunWatchDogRule() : SignatureGenerationRule(SignatureLists.Default)
+/// <remarks>
+/// Socorro runs its own <c>SignatureGenerationRule</c> instance for this, so the notes and debug
+/// lines of that inner run carry that rule's name; only the prefix, and a failure of the inner
+/// run, are this rule's.
+/// </remarks>
+internal sealed class SignatureRunWatchDogRule : ISignatureRule
 {
-    public override string Name => "SignatureRunWatchDog";
+    private readonly SignatureGenerationRule _generation = new(SignatureLists.Default);
 
-    public override bool Predicate(CrashData data, SignatureState state) =>
+    public string Name => "SignatureRunWatchDog";
+
+    public bool Predicate(CrashData data, SignatureState state) =>
         state.Signature.Contains("RunWatchdog", StringComparison.Ordinal);
 
-    public override void Action(CrashData data, SignatureState state)
+    public void Action(CrashData data, SignatureState state)
     {
-        Generate(data, state, crashingThreadOverride: BigInteger.Zero);
+        var ownName = state.RuleName;
+        state.RuleName = _generation.Name;
+        try
+        {
+            _generation.Generate(data, state, crashingThreadOverride: BigInteger.Zero);
+        }
+        finally
+        {
+            state.RuleName = ownName;
+        }
+
         state.SetSignature("shutdownhang | " + state.Signature);
     }
 }
@@ -276,15 +292,16 @@ internal sealed class SignatureIpcChannelErrorRule : ISignatureRule
 
     public void Action(CrashData data, SignatureState state)
     {
-        var dumps = data.AdditionalMinidumpsValue.IsMissing ? PyValue.FromList([]) : data.AdditionalMinidumpsValue;
-        var prefix = Py.Contains(dumps, "upload_file_minidump_browser") ? "IPCError-browser | " : "IPCError-content | ";
+        // `additional_minidumps or []`: a falsy value (null included) is no dump at all.
+        var dumps = data.AdditionalMinidumpsValue;
+        var prefix = dumps.IsTruthy && Py.Contains(dumps, "upload_file_minidump_browser") ? "IPCError-browser | " : "IPCError-content | ";
         var error = data.IpcChannelErrorValue;
         var text = error.Kind switch
         {
             PyKind.Str => PyText.Prefix(error.Str, 100),
             PyKind.List => PyValue.Repr(PyValue.FromList(error.List.Length > 100 ? error.List[..100] : error.List)),
-            PyKind.Dict => throw new PyException("unhashable type: 'slice'"),
-            _ => throw new PyException($"'{error.TypeName}' object is not subscriptable"),
+            PyKind.Dict => throw PyErrors.TypeError("unhashable type: 'slice'"),
+            _ => throw PyErrors.NotSubscriptable(error),
         };
 
         state.AddNote("IPC Channel Error stomped on signature");
@@ -323,63 +340,4 @@ internal sealed class HungProcessRule : ISignatureRule
 
     public void Action(CrashData data, SignatureState state) =>
         state.SetSignature("hang: " + data.HangValue.ToString() + " | " + state.Signature);
-}
-
-/// <summary>Python operations on JSON values shared by the rules.</summary>
-internal static class Py
-{
-    /// <summary><c>needle in value</c>: substring for str, membership for list, key for dict; TypeError otherwise.</summary>
-    public static bool Contains(PyValue value, string needle)
-    {
-        switch (value.Kind)
-        {
-            case PyKind.Str:
-                return value.Str.Contains(needle, StringComparison.Ordinal);
-            case PyKind.List:
-                foreach (var item in value.List)
-                {
-                    if (item.IsStr && item.Str == needle)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            case PyKind.Dict:
-                return value.Dict.ContainsKey(needle);
-            default:
-                throw new PyException($"argument of type '{value.TypeName}' is not iterable");
-        }
-    }
-
-    /// <summary><c>for item in value.get(key, [])</c>: list items, str characters, dict keys; TypeError otherwise.</summary>
-    public static IEnumerable<PyValue> Iterate(PyValue value)
-    {
-        switch (value.Kind)
-        {
-            case PyKind.Missing:
-                return [];
-            case PyKind.List:
-                return value.List;
-            case PyKind.Str:
-                return IterateCodePoints(value.Str);
-            case PyKind.Dict:
-                return value.Dict.Items.Select(item => PyValue.FromString(item.Key));
-            default:
-                throw PyErrors.NotIterable(value);
-        }
-    }
-
-    private static IEnumerable<PyValue> IterateCodePoints(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var pair = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
-            yield return PyValue.FromString(text.Substring(i, pair ? 2 : 1));
-            if (pair)
-            {
-                i++;
-            }
-        }
-    }
 }

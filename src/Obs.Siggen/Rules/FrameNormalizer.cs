@@ -14,15 +14,15 @@ internal sealed class FrameNormalizer(SignatureLists lists)
     /// </summary>
     internal static readonly Dictionary<(string File, string Function), string> FileFunctionToFunction = new()
     {
-        [("src/libcore/panicking.rs", "panic")] = "core::panicking::panic",
-        [("src/libcore/panicking.rs", "panic_fmt")] = "core::panicking::panic_fmt",
-        [("src/libcore/panicking.rs", "panic_bounds_check")] = "core::panicking::panic_bounds_check",
+        [("src/liballoc/raw_vec.rs", "capacity_overflow")] = "alloc::raw_vec::capacity_overflow",
         [("src/libcore/option.rs", "expect_failed")] = "core::option::expect_failed",
-        [("src/libcore/result.rs", "unwrap_failed")] = "core::result::unwrap_failed",
-        [("src/libcore/slice/mod.rs", "slice_index_len_fail")] = "core::slice::slice_index_len_fail",
+        [("src/libcore/panicking.rs", "panic_bounds_check")] = "core::panicking::panic_bounds_check",
+        [("src/libcore/panicking.rs", "panic_fmt")] = "core::panicking::panic_fmt",
+        [("src/libcore/panicking.rs", "panic")] = "core::panicking::panic",
         [("src/libcore/slice/mod.rs", "slice_index_order_fail")] = "core::slice::slice_index_order_fail",
-        [("src/libcore/str/mod.rs", "slice_error_fail")] = "core::str::slice_error_fail",
-        [("src/libstd/panicking.rs", "begin_panic")] = "std::panicking::begin_panic",
+        [("src/libstd/panicking.rs", "begin_panic_fmt")] = "std::panicking::begin_panic_fmt",
+        [("src/libstd/panicking.rs", "continue_panic_fmt")] = "std::panicking::continue_panic_fmt",
+        [("src/libstd/panicking.rs", "rust_panic_with_hook")] = "std::panicking::rust_panic_with_hook",
     };
 
     private static readonly HashSet<string> FixableFunctions = [.. FileFunctionToFunction.Keys.Select(key => key.Function)];
@@ -40,22 +40,23 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         var file = frame.File;
         var line = frame.Line;
 
-        // 1. A function name: Rust rules when the source file is Rust, C++ rules otherwise.
+        // 1. A function name: Rust rules when the source file is Rust, C++ rules otherwise. A
+        // truthy file is a string here: FixMissingModule has already rejected any other.
         if (function.IsTruthy)
         {
-            var name = RequireStr(function);
-            if (file.IsTruthy && IsRustSource(RequireStr(file)))
+            if (file.IsTruthy && IsRustSource(file.Str))
             {
-                return NormalizeRustFunction(name, line);
+                // The Rust rules start by iterating the name; the C++ rules by calling endswith.
+                return NormalizeRustFunction(function.IsStr ? function.Str : throw PyErrors.NotIterable(function), line);
             }
 
-            return NormalizeCppFunction(name, line);
+            return NormalizeCppFunction(function.IsStr ? function.Str : throw PyErrors.NoAttribute(function, "endswith"), line);
         }
 
         // 2. File and line: the file's base name and the line.
         if (file.IsTruthy && line.IsTruthy)
         {
-            var path = PyText.RStrip(RequireStr(file), "/\\");
+            var path = PyText.RStrip(file.Str, "/\\");
             var separator = path.Contains('\\', StringComparison.Ordinal) ? '\\' : '/';
             var baseName = path[(path.LastIndexOf(separator) + 1)..];
             return baseName + "#" + line.ToString();
@@ -64,7 +65,7 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         // 3. The module, without brackets ("[vdso]" is "vdso"; bug 1926077).
         if (module.IsTruthy)
         {
-            return PyText.Strip(RequireStr(module), "[]");
+            return PyText.Strip(module.IsStr ? module.Str : throw PyErrors.NoAttribute(module, "strip"), "[]");
         }
 
         // 4. The first unloaded module.
@@ -140,10 +141,23 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         return FrameText.AddSpaceAfterComma(FrameText.RemoveSpaceBeforePointer(function));
     }
 
-    /// <summary>Socorro's <c>fix_missing_module</c>: the full Rust name for a known (file, function), else the function.</summary>
+    /// <summary>
+    /// Socorro's <c>fix_missing_module</c>: the full Rust name for a known (file, function), else
+    /// the function. It runs on every entry: <c>parse_source_file</c> splits any truthy file (a
+    /// non-string one has no <c>split</c>), and the (file, function) pair is hashed as a dictionary
+    /// key whatever the function is (a list or an object is unhashable).
+    /// </summary>
     public static PyValue FixMissingModule(PyValue function, PyValue file)
     {
-        if (function.IsStr && file.IsStr && function.Str.Length <= LongestFixableFunction && FixableFunctions.Contains(function.Str)
+        if (file.IsTruthy && !file.IsStr)
+        {
+            throw PyErrors.NoAttribute(file, "split");
+        }
+
+        Py.RequireHashable(function);
+
+        // Parsing the file cannot fail from here on, so it waits until the function could match.
+        if (file.IsTruthy && function.IsStr && function.Str.Length <= LongestFixableFunction && FixableFunctions.Contains(function.Str)
             && FrameText.ParseSourceFile(file.Str) is { } source
             && FileFunctionToFunction.TryGetValue((source, function.Str), out var fixedName))
         {
@@ -151,17 +165,6 @@ internal sealed class FrameNormalizer(SignatureLists lists)
         }
 
         return function;
-    }
-
-    internal static string RequireStr(PyValue value)
-    {
-        if (value.IsStr)
-        {
-            return value.Str;
-        }
-
-        // Socorro calls str methods on these values; anything else raises AttributeError.
-        throw new PyException($"'{value.TypeName}' object has no attribute 'endswith'");
     }
 }
 
@@ -217,8 +220,8 @@ internal readonly struct FrameView(CrashFrame frame, CrashInlineFrame? inline)
         throw raw.Kind switch
         {
             PyKind.Str => PyErrors.NoAttribute(raw, "get"),
-            PyKind.Dict => new PyException("0"),
-            _ => new PyException($"'{raw.TypeName}' object is not subscriptable"),
+            PyKind.Dict => PyErrors.KeyError("0"),
+            _ => PyErrors.NotSubscriptable(raw),
         };
     }
 }

@@ -129,8 +129,14 @@ internal static partial class FrameText
     /// Splits on spaces outside <c>() {} [] &lt;&gt;</c> and <c>`'</c> and returns the last token,
     /// joining a trailing <c>(…)</c> or <c>[clone …]</c> token to the one before it.
     /// </summary>
+    /// <exception cref="PyException">IndexError for an empty name, which has no last token.</exception>
     public static string DropPrefixAndReturnType(string function)
     {
+        if (function.Length == 0)
+        {
+            throw PyErrors.IndexOutOfRange();
+        }
+
         if (!function.Contains(' ', StringComparison.Ordinal))
         {
             return function;
@@ -177,11 +183,6 @@ internal static partial class FrameText
         else
         {
             end = function.Length - 1;
-        }
-
-        if (tokens.Count == 0)
-        {
-            throw new Python.PyException("list index out of range");
         }
 
         var last = tokens.Count - 1;

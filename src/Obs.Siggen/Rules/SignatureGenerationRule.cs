@@ -9,24 +9,25 @@ namespace Obs.Siggen.Rules;
 /// Builds the base signature: a Java signature from <c>java_stack_trace</c> or
 /// <c>java_exception</c>, otherwise a C/C++/Rust signature from the crashing thread's frames.
 /// </summary>
-internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatureRule
+internal sealed partial class SignatureGenerationRule(SignatureLists lists) : ISignatureRule
 {
     internal const int MaximumFramesToConsider = 40;
     internal const int SignatureMaxLength = 255;
 
     private readonly FrameNormalizer _normalizer = new(lists);
 
-    public virtual string Name => "SignatureGenerationRule";
+    public string Name => "SignatureGenerationRule";
 
     internal SignatureLists Lists => lists;
 
     internal FrameNormalizer Normalizer => _normalizer;
 
-    public virtual bool Predicate(CrashData data, SignatureState state) => true;
+    public bool Predicate(CrashData data, SignatureState state) => true;
 
-    public virtual void Action(CrashData data, SignatureState state) => Generate(data, state, crashingThreadOverride: null);
+    public void Action(CrashData data, SignatureState state) => Generate(data, state, crashingThreadOverride: null);
 
-    protected void Generate(CrashData data, SignatureState state, BigInteger? crashingThreadOverride)
+    /// <summary>The rule's action, optionally on another crashing thread (the shutdown-hang rule's thread 0).</summary>
+    internal void Generate(CrashData data, SignatureState state, BigInteger? crashingThreadOverride)
     {
         if (data.JavaStackTraceValue.IsTruthy)
         {
@@ -45,27 +46,46 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
         }
 
         state.AddDebug("using CSignatureTool");
-        var crashingThread = crashingThreadOverride ?? GetCrashingThread(data);
-        var frames = CreateFrameList(FindThread(data.ThreadList, crashingThread), data.OsValue.IsStr && data.OsValue.Str == "Windows NT");
+        BigInteger crashingThread;
+        List<string> frames;
+        try
+        {
+            crashingThread = crashingThreadOverride ?? GetCrashingThread(data);
+            frames = CreateFrameList(FindThread(data, crashingThread), data.OsValue.IsStr && data.OsValue.Str == "Windows NT");
+        }
+        catch (PyException ex) when (ex.Kind is PyExceptionKind.KeyError or PyExceptionKind.IndexError)
+        {
+            // Socorro's handler for these two calls result.note(), which its Result class does
+            // not have: the handler itself raises AttributeError, and the rule fails with that.
+            throw new PyException(PyExceptionKind.AttributeError, "'Result' object has no attribute 'note'");
+        }
+
         var (cSignature, cNotes) = CSignature(frames, crashingThread, state);
-        Apply(state, cSignature, cNotes);
         if (frames.Count > 0)
         {
             var normalized = frames.ToArray();
             state.NormalizedFrames = normalized;
             state.ProtoSignature = string.Join(" | ", normalized);
         }
+
+        // An empty C signature leaves the signature as it was: that matters when the shutdown-hang
+        // rule reruns this on thread 0 and the frames there all normalize to "".
+        Apply(state, cSignature.Length > 0 ? cSignature : null, cNotes);
     }
 
-    private static void Apply(SignatureState state, string signature, List<string>? notes)
+    private static void Apply(SignatureState state, string? signature, List<string>? notes)
     {
-        state.SetSignature(signature);
         if (notes is not null)
         {
             foreach (var note in notes)
             {
                 state.AddNote(note);
             }
+        }
+
+        if (signature is not null)
+        {
+            state.SetSignature(signature);
         }
     }
 
@@ -82,25 +102,34 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
         return error switch
         {
             PyIntError.None => index,
-            PyIntError.OverflowError => throw new PyException(PyText.IntErrorMessage(value, error)),
+            PyIntError.OverflowError => throw PyErrors.Overflow(PyText.IntErrorMessage(value, error)),
             _ => BigInteger.Zero,
         };
     }
 
-    /// <summary><c>threads[index]</c> with Python's negative indexes; null (Socorro's <c>{}</c> default) when out of range.</summary>
-    internal static CrashThread? FindThread(IReadOnlyList<CrashThread>? threads, BigInteger index)
+    /// <summary>
+    /// Socorro's <c>glom(crash_data, "threads.%d" % index, default={})</c>: a list item (negative
+    /// indexes count from the end) or, when <c>threads</c> is an object, its member named by the
+    /// index in decimal; null (the <c>{}</c> default) when there is none.
+    /// </summary>
+    internal static CrashThread? FindThread(CrashData data, BigInteger index)
     {
-        if (threads is null)
+        if (data.ThreadList is { } threads)
         {
-            return null;
+            if (index < 0)
+            {
+                index += threads.Count;
+            }
+
+            return index >= 0 && index < threads.Count ? threads[(int)index] : null;
         }
 
-        if (index < 0)
+        if (data.ThreadsByKey is { } byKey)
         {
-            index += threads.Count;
+            return byKey.GetValueOrDefault(FormatInt(index));
         }
 
-        return index >= 0 && index < threads.Count ? threads[(int)index] : null;
+        return null;
     }
 
     /// <summary>Socorro's <c>_create_frame_list</c>: up to 40 normalized frames, inlined calls first.</summary>
@@ -129,9 +158,7 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
             var frame = frames[f];
             if (!frame.IsMapping)
             {
-                throw frame.NonMapping.IsNone
-                    ? new PyException("argument of type 'NoneType' is not iterable")
-                    : PyErrors.NoAttribute(frame.NonMapping, "get");
+                throw PyErrors.NoAttribute(frame.NonMapping, "get");
             }
 
             if (frame.InlineList is { } inlines)
@@ -183,6 +210,7 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
         }
     }
 
+    // Socorro's order for each entry: fix_missing_module, the Windows lowercasing, normalize_frame.
     private string NormalizeEntry(in FrameView view, bool lowerCaseModules)
     {
         var function = FrameNormalizer.FixMissingModule(view.Function, view.File);
@@ -222,6 +250,15 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
         }
 
         var debug = state?.IsDebugEnabled == true ? state : null;
+        if (debug is not null && ReferenceEquals(lists, SignatureLists.Default))
+        {
+            debug.AddDebug("using included signature lists");
+        }
+        else if (debug is not null && lists.Directory is { } directory)
+        {
+            debug.AddDebug("using signature lists from " + directory);
+        }
+
         var start = 0;
         if (sentinelIndex >= 0)
         {
@@ -235,7 +272,7 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
             var frame = frames[i];
             if (frame.Length == 0)
             {
-                debug?.AddDebug("empty string; ignoring");
+                debug?.AddDebug("empty string; ignoring: \"\"");
                 continue;
             }
 
@@ -245,10 +282,10 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
                 continue;
             }
 
+            // Socorro drops a repeated module frame without a debug line.
             if (!frame.StartsWith("(unloaded", StringComparison.Ordinal) && IsMergeableModuleFrame(frame)
                 && kept.Count > 0 && kept[^1] == frame)
             {
-                debug?.AddDebug($"duplicate module; ignoring: \"{frame}\"");
                 continue;
             }
 
@@ -284,16 +321,11 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
     internal static (string Signature, List<string> Notes) JavaStackTraceSignature(PyValue trace)
     {
         var notes = new List<string>();
-        if (!trace.IsStr)
+        var lines = trace.IsStr ? PyText.SplitLines(trace.Str) : null;
+        if (lines is not { Count: > 0 })
         {
             notes.Add("JavaSignatureTool: stack trace not in expected format");
             return ("EMPTY: Java stack trace not in expected format", notes);
-        }
-
-        var lines = PyText.SplitLines(trace.Str);
-        if (lines.Count == 0)
-        {
-            throw new PyException("list index out of range");
         }
 
         var first = PyText.Strip(lines[0]);
@@ -366,43 +398,73 @@ internal partial class SignatureGenerationRule(SignatureLists lists) : ISignatur
     /// <summary>Socorro's <c>JavaExceptionSignatureTool</c> over <c>java_exception</c>.</summary>
     internal static (string Signature, List<string> Notes) JavaExceptionSignature(PyValue exception)
     {
-        if (!TryGetPath(exception, out var stacktrace))
+        if (exception.Kind != PyKind.Dict || !TryGetPath(exception, out var stacktrace) || !stacktrace.IsTruthy)
         {
             return ("EMPTY: Java exception not in expected format", ["JavaExceptionSignatureTool: value not in expected format"]);
         }
 
-        var type = stacktrace.Get("type");
-        var exceptionClass = type.IsMissing ? "Unknown" : type.ToString();
-        var module = stacktrace.Get("module");
-        if (!module.IsMissing)
+        if (stacktrace.Kind != PyKind.Dict)
         {
-            exceptionClass = module.ToString() + "." + exceptionClass;
+            throw PyErrors.NoAttribute(stacktrace, "get");
         }
 
-        var frames = stacktrace.Get("frames");
-        if (!frames.IsTruthy)
+        // stacktrace.get("module", "") and .get("type", "Unknown"): a null stays None.
+        var module = GetOrDefault(stacktrace, "module", string.Empty);
+        var type = GetOrDefault(stacktrace, "type", "Unknown");
+        var exceptionClass = module.IsTruthy && type.IsTruthy ? module.ToString() + "." + type.ToString() : type.ToString();
+
+        // Every frame is normalized (and may raise); the signature shows the first.
+        string? first = null;
+        foreach (var frame in Py.IterateOrEmpty(stacktrace.Dict.Get("frames")))
         {
-            return (exceptionClass, []);
+            var normalized = NormalizeJavaFrame(frame);
+            first ??= normalized.ToString();
         }
 
-        var frame = frames.Kind switch
-        {
-            PyKind.List => frames.List[0],
-            PyKind.Str => PyValue.FromString(frames.Str[..1]),
-            PyKind.Dict => frames.Dict.Get("0") is { IsMissing: false } item ? item : throw new PyException("0"),
-            _ => throw new PyException($"'{frames.TypeName}' object is not subscriptable"),
-        };
-
-        return (exceptionClass + ": at " + NormalizeJavaFrame(frame.Get("module"), frame.Get("function"), frame.Get("filename")), []);
+        return (first is null ? exceptionClass : exceptionClass + ": at " + first, []);
     }
 
-    internal static string NormalizeJavaFrame(PyValue module, PyValue function, PyValue filename)
+    /// <summary>
+    /// Socorro's <c>JavaExceptionSignatureTool.normalize_frame</c>: <c>module.function</c>, or
+    /// whichever of the two is set, then <c>(filename)</c> when there is a name; <c>unknown</c>
+    /// when there is neither (without the filename). A name that is not a string is kept as it is.
+    /// </summary>
+    internal static PyValue NormalizeJavaFrame(PyValue frame)
     {
-        var text = module.IsTruthy && function.IsTruthy ? module.ToString() + "." + function.ToString()
-            : module.IsTruthy ? module.ToString()
-            : function.IsTruthy ? function.ToString()
-            : "unknown";
-        return filename.IsTruthy ? text + "(" + filename.ToString() + ")" : text;
+        if (frame.Kind != PyKind.Dict)
+        {
+            throw PyErrors.NoAttribute(frame, "get");
+        }
+
+        var module = GetOrDefault(frame, "module", string.Empty);
+        var function = GetOrDefault(frame, "function", string.Empty);
+        PyValue name;
+        if (module.IsTruthy && function.IsTruthy)
+        {
+            // ".".join([module, function]) takes only strings.
+            name = !module.IsStr ? throw JoinTypeError(0, module)
+                : !function.IsStr ? throw JoinTypeError(1, function)
+                : PyValue.FromString(module.Str + "." + function.Str);
+        }
+        else
+        {
+            name = module.IsTruthy ? module : function.IsTruthy ? function : PyValue.FromString(string.Empty);
+        }
+
+        var filename = GetOrDefault(frame, "filename", string.Empty);
+        return !name.IsTruthy ? PyValue.FromString("unknown")
+            : filename.IsTruthy ? PyValue.FromString(name.ToString() + "(" + filename.ToString() + ")")
+            : name;
+    }
+
+    private static PyException JoinTypeError(int index, PyValue item) =>
+        PyErrors.TypeError($"sequence item {index}: expected str instance, {item.TypeName} found");
+
+    // dict.get(key, default): the default only for an absent key.
+    private static PyValue GetOrDefault(PyValue dict, string key, string defaultValue)
+    {
+        var value = dict.Dict.Get(key);
+        return value.IsMissing ? PyValue.FromString(defaultValue) : value;
     }
 
     // glom(source, "exception.values.0.stacktrace"): dicts by key, lists by int(segment).
