@@ -2,9 +2,10 @@ namespace Obs.SymbolFiles;
 
 /// <summary>
 /// A symbol file was rejected: in strict mode at its first malformed line, or in any mode when it
-/// cannot be parsed at all (for example, when it exceeds a size limit of the index).
+/// cannot be parsed at all (for example, when it exceeds a size limit of the index). A saved index
+/// that is not valid throws the derived <see cref="SymbolIndexFormatException"/>.
 /// </summary>
-public sealed class SymbolFileException : Exception
+public class SymbolFileException : Exception
 {
     /// <summary>Creates an exception for a problem at a 1-based line number and byte offset.</summary>
     public SymbolFileException(string message, long lineNumber, long byteOffset)
