@@ -81,7 +81,7 @@ public class LookupBenchmarks
             for (var i = 0; i < result.InlineFrameCount; i++)
             {
                 var frame = result.GetInlineFrame(i);
-                total += frame.FunctionNameUtf8.Length + frame.FileUtf8.Length + (frame.Line ?? 0);
+                total += frame.NameUtf8.Length + frame.FileUtf8.Length + (frame.Line ?? 0);
             }
         }
 
@@ -144,11 +144,11 @@ public class LookupBenchmarks
 
     private static long ToStrings(in SymbolLookupResult result)
     {
-        long total = result.Function.GetName().Length + (result.GetFile()?.Length ?? 0) + (result.Line ?? 0);
+        long total = result.Function.Name.Length + (result.File?.Length ?? 0) + (result.Line ?? 0);
         for (var i = 0; i < result.InlineFrameCount; i++)
         {
             var frame = result.GetInlineFrame(i);
-            total += frame.GetFunctionName().Length + (frame.GetFile()?.Length ?? 0) + (frame.Line ?? 0);
+            total += frame.Name.Length + (frame.File?.Length ?? 0) + (frame.Line ?? 0);
         }
 
         return total;

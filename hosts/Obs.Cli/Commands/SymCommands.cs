@@ -160,15 +160,15 @@ internal static class SymCommands
             json.WriteString("function", result.Function.NameUtf8);
             json.WriteHex("function_address", result.Function.Address);
             json.WriteHex("function_offset", result.FunctionOffset);
-            json.WriteStringOrNull("file", result.GetFile());
+            json.WriteStringOrNull("file", result.File);
             json.WriteNumberOrNull("line", result.Line);
             json.WriteStartArray("inlines");
             for (var i = 0; i < result.InlineFrameCount; i++)
             {
                 var frame = result.GetInlineFrame(i);
                 json.WriteStartObject();
-                json.WriteString("function", frame.GetFunctionName());
-                json.WriteStringOrNull("file", frame.GetFile());
+                json.WriteString("function", frame.Name);
+                json.WriteStringOrNull("file", frame.File);
                 json.WriteNumberOrNull("line", frame.Line);
                 json.WriteEndObject();
             }
