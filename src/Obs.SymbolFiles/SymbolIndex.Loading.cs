@@ -29,7 +29,7 @@ public sealed partial class SymbolIndex
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return IndexFileReader.HasMagic(path)
-            ? new SymbolIndex(IndexFileReader.Open(path, verifyContent: false, CancellationToken.None))
+            ? new SymbolIndex(IndexFileReader.Open(path, verifyContent: false))
             : SymbolFileLoader.LoadFile(path, options ?? SymbolParseOptions.Default);
     }
 
@@ -46,11 +46,10 @@ public sealed partial class SymbolIndex
     /// <exception cref="SymbolIndexFormatException">The file is not a valid saved index; <see cref="SymbolIndexFormatException.Error"/> says why.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be opened for reading.</exception>
-    /// <exception cref="OperationCanceledException">The verification was canceled.</exception>
-    public static SymbolIndex Open(string path, bool verifyContent = false, CancellationToken cancellationToken = default)
+    public static SymbolIndex Open(string path, bool verifyContent = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return new SymbolIndex(IndexFileReader.Open(path, verifyContent, cancellationToken));
+        return new SymbolIndex(IndexFileReader.Open(path, verifyContent));
     }
 
     /// <summary>Parses a symbol file from a stream, as it is read; the stream is not disposed.</summary>

@@ -28,7 +28,7 @@ public abstract partial class SymbolIndexReference
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
             {
-                IndexFileWriter.WriteTo(stream, core, CancellationToken.None);
+                IndexFileWriter.WriteTo(stream, core);
             }
 
             File.Move(temporary, destination, overwrite: true);
@@ -54,7 +54,7 @@ public abstract partial class SymbolIndexReference
         var core = Enter();
         try
         {
-            IndexFileWriter.WriteTo(stream, core, CancellationToken.None);
+            IndexFileWriter.WriteTo(stream, core);
         }
         finally
         {

@@ -31,7 +31,7 @@ namespace Obs.SymbolFiles.Storage;
 internal static class IndexFileLayout
 {
     /// <summary>"OBSSYMIX" as a little-endian integer.</summary>
-    public const ulong Magic = 0x58494D5953534F42;
+    public const ulong Magic = 0x58494D595353424F;
 
     public const uint ByteOrderMark = 0x01020304;
     public const uint SwappedByteOrderMark = 0x04030201;

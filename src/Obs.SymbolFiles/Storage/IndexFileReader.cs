@@ -21,7 +21,7 @@ internal static unsafe class IndexFileReader
     }
 
     /// <exception cref="SymbolIndexFormatException">The file is not a valid saved index.</exception>
-    public static SymbolIndexCore Open(string path, bool verifyContent, CancellationToken cancellationToken)
+    public static SymbolIndexCore Open(string path, bool verifyContent)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.RandomAccess);
         MappedIndexMemory? memory = null;
@@ -36,7 +36,7 @@ internal static unsafe class IndexFileReader
             }
 
             memory = new MappedIndexMemory(stream, length);
-            var core = Read(memory, verifyContent, cancellationToken);
+            var core = Read(memory, verifyContent);
             memory = null;
             return core;
         }
@@ -60,7 +60,7 @@ internal static unsafe class IndexFileReader
         ThrowHelper.ThrowIndexFormat(SymbolIndexFormatError.NotAnIndex, "not a symbol index: the file does not start with its magic");
     }
 
-    private static SymbolIndexCore Read(MappedIndexMemory memory, bool verifyContent, CancellationToken cancellationToken)
+    private static SymbolIndexCore Read(MappedIndexMemory memory, bool verifyContent)
     {
         var file = memory.Pointer;
         var length = memory.Length;
@@ -101,7 +101,6 @@ internal static unsafe class IndexFileReader
             var hash = new XxHash3();
             for (var offset = contentStart; offset < length; offset += 1 << 24)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 hash.Append(new ReadOnlySpan<byte>(file + offset, (int)Math.Min(1 << 24, length - offset)));
             }
 

@@ -12,7 +12,7 @@ internal static unsafe class IndexFileWriter
     private static readonly byte[] Padding = new byte[SectionAlignment];
 
     /// <summary>Writes a saved index to a stream, from its current position.</summary>
-    public static void WriteTo(Stream stream, SymbolIndexCore core, CancellationToken cancellationToken)
+    public static void WriteTo(Stream stream, SymbolIndexCore core)
     {
         var metadata = IndexMetadataCodec.Encode(core.Metadata, core.Diagnostics);
         fixed (byte* metadataBytes = metadata)
@@ -38,7 +38,7 @@ internal static unsafe class IndexFileWriter
             // The content hash goes in the header, which comes first: hash the tables (in memory,
             // fast) before writing them, so that a stream that cannot seek back works too.
             var contentHash = new XxHash3();
-            ForEachPiece(sections, ContentStart(sections.Count), piece => contentHash.Append(piece), cancellationToken);
+            ForEachPiece(sections, ContentStart(sections.Count), piece => contentHash.Append(piece));
 
             var header = new byte[HeaderSize];
             Write(header, MagicOffset, Magic);
@@ -62,7 +62,7 @@ internal static unsafe class IndexFileWriter
             stream.Write(header);
             stream.Write(table);
             stream.Write(Padding.AsSpan(0, (int)(ContentStart(sections.Count) - HeaderSize - table.Length)));
-            ForEachPiece(sections, ContentStart(sections.Count), stream.Write, cancellationToken);
+            ForEachPiece(sections, ContentStart(sections.Count), stream.Write);
             GC.KeepAlive(core);
         }
     }
@@ -70,12 +70,11 @@ internal static unsafe class IndexFileWriter
     private delegate void PieceAction(ReadOnlySpan<byte> piece);
 
     /// <summary>Calls <paramref name="action"/> with every byte after the section table, padding included, in order.</summary>
-    private static void ForEachPiece(List<Section> sections, long contentStart, PieceAction action, CancellationToken cancellationToken)
+    private static void ForEachPiece(List<Section> sections, long contentStart, PieceAction action)
     {
         var position = contentStart;
         foreach (var section in sections)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             for (long done = 0; done < section.ByteLength; done += PieceSize)
             {
                 action(new ReadOnlySpan<byte>(section.Bytes + done, (int)Math.Min(PieceSize, section.ByteLength - done)));
