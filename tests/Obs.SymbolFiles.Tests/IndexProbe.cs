@@ -38,9 +38,9 @@ internal static class IndexProbe
             }
         }
 
-        var random = new Random(seed);
-        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(addresses));
-        return addresses.Count > limit ? addresses[..limit] : addresses;
+        var distinct = addresses.Distinct().ToList();
+        new Random(seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(distinct));
+        return distinct.Count > limit ? distinct[..limit] : distinct;
     }
 
     /// <summary>Every lookup kind at an address, and everything its results hand out.</summary>
