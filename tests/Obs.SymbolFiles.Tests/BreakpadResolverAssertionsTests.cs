@@ -16,6 +16,7 @@ public sealed class BreakpadResolverAssertionsTests
         Assert.Equal("file1_1.cc", result.File);
         Assert.Equal(44u, result.Line);
         Assert.Equal(0x1000ul, result.Function.Address);
+        Assert.Equal(0x1000ul, result.LineAddress);
         Assert.True(result.Function.IsMultiple);
         Assert.False(result.IsFromPublic);
         Assert.Equal(0, result.InlineFrameCount);
@@ -110,6 +111,7 @@ public sealed class BreakpadResolverAssertionsTests
         Assert.Equal("file2_2.cc", result.File);
         Assert.Equal(21u, result.Line);
         Assert.Equal(0x2170ul, result.Function.Address);
+        Assert.Equal(0x2180ul, result.LineAddress);
         Assert.False(result.Function.IsMultiple);
         Assert.True(index.TryFindStackWin(0x2181, out var win));
         Assert.Equal(1u, win.PrologueSize);
@@ -166,6 +168,7 @@ public sealed class BreakpadResolverAssertionsTests
         Assert.Equal(0x15b30ul, result.Function.Address);
         Assert.Equal(42u, result.Line);
         Assert.Equal(mainFile, result.File);
+        Assert.Equal(0x161b6ul, result.LineAddress);
         Assert.Equal(3, result.InlineFrameCount);
 
         // Innermost first: func() <- bar() <- foo() <- main.

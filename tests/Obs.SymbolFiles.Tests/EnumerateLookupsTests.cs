@@ -106,6 +106,7 @@ public sealed class EnumerateLookupsTests
         for (var i = 0; i < addresses.Count; i++)
         {
             var covering = expected.FindIndex(r => addresses[i] - r.Address < r.Size);
+            Assert.Equal(covering >= 0 ? expected[covering].Address : null, results[i].IsFound ? results[i].LineAddress : null);
             Assert.Equal(covering >= 0 ? expected[covering].Line : null, results[i].IsFound ? results[i].Line : null);
         }
 
@@ -196,7 +197,7 @@ public sealed class EnumerateLookupsTests
     }
 
     private static string Describe(SymbolLookupResult result) =>
-        string.Create(CultureInfo.InvariantCulture, $"{result.Address:x} {result.IsFromPublic} {result.Function.Address:x} {InputEquivalenceTests.Describe(result)}");
+        string.Create(CultureInfo.InvariantCulture, $"{result.Address:x} {result.IsFromPublic} {result.Function.Address:x} {result.LineAddress:x} {InputEquivalenceTests.Describe(result)}");
 
     /// <summary>Every function's first, last and middle byte, the byte after it, and addresses around every PUBLIC.</summary>
     private static List<ulong> ProbeAddresses(SymbolIndex index, string fixture)

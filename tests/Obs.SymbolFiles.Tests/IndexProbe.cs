@@ -49,7 +49,7 @@ internal static class IndexProbe
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{address:x}:");
         if (index.TryLookup(address, out var result))
         {
-            text.Append(CultureInfo.InvariantCulture, $" lookup {result.IsFromPublic} {result.Function.Address:x} {result.Function.Size} {result.Function.ParameterSize} {result.Function.IsMultiple} {result.Function.Name} {result.File} {result.Line} {Encoding.UTF8.GetString(result.FileUtf8)}");
+            text.Append(CultureInfo.InvariantCulture, $" lookup {result.IsFromPublic} {result.Function.Address:x} {result.Function.Size} {result.Function.ParameterSize} {result.Function.IsMultiple} {result.Function.Name} {result.File} {result.Line} {result.LineAddress:x} {Encoding.UTF8.GetString(result.FileUtf8)}");
             for (var i = 0; i < result.InlineFrameCount; i++)
             {
                 var frame = result.GetInlineFrame(i);

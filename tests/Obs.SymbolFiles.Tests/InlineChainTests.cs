@@ -185,6 +185,8 @@ public sealed class InlineChainTests
     {
         var expected = ExpectedChain(function, address);
         Assert.True(expected.Count == result.InlineFrameCount, $"0x{address:x}: {result.InlineFrameCount} frames, expected {expected.Count}");
+        var record = function.LineRecords.FindIndex(r => r.Start <= address && address < r.End);
+        Assert.Equal(record >= 0 ? function.LineRecords[record].Start : null, result.LineAddress);
         if (expected.Count > 0)
         {
             Assert.Equal(NonZero(expected[0].CallLine), result.Line);
@@ -296,10 +298,10 @@ public sealed class InlineChainTests
             text.Append($"INLINE {range.Depth} {range.CallLine} {range.Origin % 2} {range.Origin} {range.Address:x} {range.Size:x}\n");
         }
 
-        // Line records every 0x10 bytes: most of them cut by range boundaries, so their chain
-        // changes inside and is searched. Or, half the time, also split wherever a range starts or
-        // ends, as dump_syms writes them, so that each has one chain and is anchored to it; some
-        // of those are left out, leaving addresses without a line.
+        // Line records every 0x10 bytes: most of them cut by range boundaries, so that the index
+        // splits them into entries. Or, half the time, also split wherever a range starts or
+        // ends, as dump_syms writes them, so that each has one chain; some of those are left
+        // out, leaving inlined code without a line.
         var boundaries = new SortedSet<ulong>();
         for (var offset = 0UL; offset < size; offset += 0x10)
         {
@@ -318,11 +320,13 @@ public sealed class InlineChainTests
 
         boundaries.Add(FunctionStart + size);
         var starts = boundaries.ToArray();
+        var lineRecords = new List<(ulong Start, ulong End)>();
         for (var i = 0; i + 1 < starts.Length; i++)
         {
             if (!alignLines || random.Next(10) > 0)
             {
                 text.Append($"{starts[i]:x} {starts[i + 1] - starts[i]:x} {i + 1} 0\n");
+                lineRecords.Add((starts[i], starts[i + 1]));
             }
         }
 
@@ -330,10 +334,10 @@ public sealed class InlineChainTests
         var byDepth = Enumerable.Range(0, maxDepth + 1)
             .Select(depth => shuffled.Where(r => r.Depth == depth).OrderBy(r => r.Address).ToArray())
             .ToArray();
-        return new GeneratedFunction(text.ToString(), size, shuffled, byDepth);
+        return new GeneratedFunction(text.ToString(), size, shuffled, byDepth, lineRecords);
     }
 
     private sealed record GeneratedRange(uint Depth, ulong Address, uint Size, uint CallLine, uint Origin);
 
-    private sealed record GeneratedFunction(string Text, ulong Size, List<GeneratedRange> Ranges, GeneratedRange[][] ByDepth);
+    private sealed record GeneratedFunction(string Text, ulong Size, List<GeneratedRange> Ranges, GeneratedRange[][] ByDepth, List<(ulong Start, ulong End)> LineRecords);
 }

@@ -49,6 +49,7 @@ public sealed class LineSearchTests
             var covering = lines.FindLastIndex(l => l.Address <= probe);
             var expected = covering >= 0 && probe - lines[covering].Address < lines[covering].Size ? lines[covering].Line : (uint?)null;
             Assert.Equal(expected, result.Line);
+            Assert.Equal(expected is null ? null : lines[covering].Address, result.LineAddress);
         }
 
         return true.ToProperty();

@@ -48,6 +48,41 @@ public readonly struct SymbolLookupResult
     public int InlineFrameCount { get; }
 
     /// <summary>
+    /// Start of the line record covering the address (where the record starts before its function,
+    /// the function's start), or null when none does.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public ulong? LineAddress
+    {
+        get
+        {
+            var core = Source.Enter();
+            try
+            {
+                if (_line < 0 || !Entry(core).HasLine)
+                {
+                    return null;
+                }
+
+                // A record that range boundaries cut is several entries: its start is the first's.
+                var entries = core.View.LinesOf(core.View.Function(Function.Record));
+                var first = _line;
+                while (first > 0 && entries[first].ContinuesLine)
+                {
+                    first--;
+                }
+
+                return entries[first].Address;
+            }
+            finally
+            {
+                Source.Exit();
+            }
+        }
+    }
+
+    /// <summary>
     /// The source line of the outer function at this address: the call site of the outermost
     /// inlined call, or the line record's line. Null when unknown (a line number of 0 counts as
     /// unknown, as in rust-minidump).

@@ -17,8 +17,10 @@ namespace Obs.SymbolFiles.Parsing;
 /// record starts or ends, so the function is swept from its start to its end, one piece between
 /// two such points at a time. Neighbouring pieces with the same line record and chain make one
 /// entry. dump_syms starts a line record wherever inlined code starts or ends, so nearly every line
-/// record becomes one entry; a line record that a range boundary cuts becomes several, and inlined
-/// code that no line record covers gets entries of its own (<see cref="LineRecord.NoLineFlag"/>).</para>
+/// record becomes one entry; a line record that a range boundary cuts becomes several (each after
+/// the first marked <see cref="LineRecord.ContinuesLineFlag"/>, so that the record's start can be
+/// found), and inlined code that no line record covers gets entries of its own
+/// (<see cref="LineRecord.NoLineFlag"/>).</para>
 /// <para>In a well-nested file each range has one enclosing range. Where ranges overlap so that a
 /// range is enclosed by different ranges at different addresses, the range gets a copy per extra
 /// enclosing range, appended after the segment's ranges, so that every chain is still a walk up
@@ -111,6 +113,7 @@ internal static class InlineChainLinker
         var address = function.Address;
         var line = 0;
         var lastEntry = -1;
+        var lastLine = -1;
         while (address < end)
         {
             var innermost = sweep.ChainAt(address, ref segmentRanges, ref copies, out var next);
@@ -133,19 +136,32 @@ internal static class InlineChainLinker
             next = Math.Min(next, end);
             if (hasLine || innermost >= 0)
             {
-                var chain = (hasLine ? 0 : LineRecord.NoLineFlag) | (uint)(innermost + 1);
-                var lineNumber = hasLine ? lines[line].Line : 0;
-                var file = hasLine ? lines[line].File : 0;
-                // Neighbouring pieces that a lookup would answer alike make one entry.
-                if (lastEntry >= 0 && entries[lastEntry].Address + entries[lastEntry].Size == address &&
-                    entries[lastEntry].Chain == chain && entries[lastEntry].Line == lineNumber && entries[lastEntry].File == file)
+                if ((uint)innermost >= LineRecord.InnermostMask - 1 && innermost >= 0)
                 {
+                    ThrowHelper.ThrowTooLarge();
+                }
+
+                var entryLine = hasLine ? line : -1;
+                var contiguous = lastEntry >= 0 && entries[lastEntry].Address + entries[lastEntry].Size == address;
+                var chain = (hasLine ? 0 : LineRecord.NoLineFlag) | (uint)(innermost + 1);
+                if (contiguous && lastLine == entryLine && entries[lastEntry].Innermost == innermost)
+                {
+                    // The same line record (or the same gap) with the same chain: one entry.
                     entries[lastEntry].Size += (uint)(next - address);
                 }
                 else
                 {
+                    // A piece of the line record the entry before covers (a range boundary cut it).
+                    if (hasLine && contiguous && lastLine == entryLine)
+                    {
+                        chain |= LineRecord.ContinuesLineFlag;
+                    }
+
+                    var lineNumber = hasLine ? lines[line].Line : 0;
+                    var file = hasLine ? lines[line].File : 0;
                     entries.Add(new LineRecord { Address = address, Size = (uint)(next - address), Line = lineNumber, File = file, Chain = chain });
                     lastEntry = entries.Count - 1;
+                    lastLine = entryLine;
                 }
             }
 

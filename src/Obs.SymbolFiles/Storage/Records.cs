@@ -132,23 +132,33 @@ internal struct LineRecord
     /// <summary><see cref="Chain"/> bit: no line record covers the entry (only inlined code does).</summary>
     public const uint NoLineFlag = 1u << 31;
 
+    /// <summary><see cref="Chain"/> bit: the entry continues the line record of the entry before it (a range boundary cut the record).</summary>
+    public const uint ContinuesLineFlag = 1u << 30;
+
+    /// <summary>The bits of <see cref="Chain"/> that hold the innermost range.</summary>
+    public const uint InnermostMask = ContinuesLineFlag - 1;
+
     public ulong Address;
     public uint Size;
     public uint Line;
     public uint File;
 
     /// <summary>
-    /// <see cref="NoLineFlag"/>, and in the low 31 bits the innermost inline range of the chain
-    /// at every address of the entry, plus one (an index into the segment's ranges; 0 for no
-    /// inlined code). The rest of the chain is that range's <see cref="InlineRangeRecord.Parent"/> links.
+    /// <see cref="NoLineFlag"/>, <see cref="ContinuesLineFlag"/>, and in the low 30 bits the
+    /// innermost inline range of the chain at every address of the entry, plus one (an index
+    /// into the segment's ranges; 0 for no inlined code). The rest of the chain is that range's
+    /// <see cref="InlineRangeRecord.Parent"/> links.
     /// </summary>
     public uint Chain;
 
     /// <summary>True when a line record covers the entry (<see cref="Line"/> and <see cref="File"/> are its).</summary>
     public readonly bool HasLine => (Chain & NoLineFlag) == 0;
 
+    /// <summary>True when the entry continues the line record of the entry before it.</summary>
+    public readonly bool ContinuesLine => (Chain & ContinuesLineFlag) != 0;
+
     /// <summary>The innermost range of the entry's chain (an index into the segment's ranges), or -1.</summary>
-    public readonly int Innermost => (int)(Chain & ~NoLineFlag) - 1;
+    public readonly int Innermost => (int)(Chain & InnermostMask) - 1;
 }
 
 /// <summary>
