@@ -1,3 +1,5 @@
+using Obs.Minidump.Synth;
+
 namespace Obs.Minidump.Tests;
 
 /// <summary>Crash-reason and crash-address rules (minidump-layouts.md §7), through synthetic exception streams.</summary>

@@ -1,3 +1,5 @@
+using Obs.Minidump.Synth;
+
 namespace Obs.Minidump.Tests;
 
 /// <summary>A synthetic dump with every stream type this library decodes, for one CPU and byte order.</summary>

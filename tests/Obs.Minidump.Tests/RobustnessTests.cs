@@ -1,4 +1,5 @@
 using Obs.Minidump.Fuzz;
+using Obs.Minidump.Synth;
 using Obs.Testing;
 
 namespace Obs.Minidump.Tests;

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 
+using Obs.Minidump.Synth;
+
 namespace Obs.Minidump.Tests;
 
 /// <summary>Streams and CPUs no fixture has, through dumps written by <see cref="SyntheticDump"/>.</summary>

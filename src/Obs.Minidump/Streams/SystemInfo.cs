@@ -103,6 +103,9 @@ public sealed class MinidumpSystemInfo : MinidumpStream
     /// <summary>x86 only: the CPUID vendor string (for example <c>GenuineIntel</c>).</summary>
     public string? CpuVendor { get; private init; }
 
+    /// <summary>x86 only: the 12 vendor bytes as written, NULs included (what <see cref="CpuInfo"/> prints).</summary>
+    private string? RawCpuVendor { get; init; }
+
     /// <summary>x86 only: CPUID leaf 1 EAX.</summary>
     public uint? CpuVersionInformation { get; private init; }
 
@@ -242,7 +245,8 @@ public sealed class MinidumpSystemInfo : MinidumpStream
                 case MinidumpCpu.Amd64:
                     var text = string.Create(CultureInfo.InvariantCulture,
                         $"family {CpuFamily} model {CpuModel} stepping {CpuStepping}");
-                    return CpuVendor is { Length: > 0 } vendor ? vendor + " " + text : text;
+                    // rust-minidump prints all 12 vendor bytes, NULs included, when the dump has them (x86).
+                    return RawCpuVendor is { } vendor ? vendor + " " + text : text;
                 case MinidumpCpu.Arm:
                     return ArmCpuDescription();
                 default:
@@ -340,7 +344,7 @@ public sealed class MinidumpSystemInfo : MinidumpStream
         var suite = reader.ReadUInt16();
         reader.Skip(2);
 
-        string? vendor = null;
+        string? vendor = null, rawVendor = null;
         uint? version = null, features = null, amd = null, armId = null, armCaps = null;
         (ulong, ulong)? other = null;
         if (arch is 0 or 10)
@@ -360,6 +364,7 @@ public sealed class MinidumpSystemInfo : MinidumpStream
 
             vendorEnd = ordered.IndexOf((byte)0);
             vendor = Encoding.ASCII.GetString(vendorEnd < 0 ? ordered : ordered[..vendorEnd]);
+            rawVendor = Encoding.UTF8.GetString(ordered);
             version = reader.ReadUInt32();
             features = reader.ReadUInt32();
             amd = reader.ReadUInt32();
@@ -389,6 +394,7 @@ public sealed class MinidumpSystemInfo : MinidumpStream
             CsdVersion = csdRva == 0 ? null : dump.ReadMinidumpString(csdRva),
             SuiteMask = suite,
             CpuVendor = vendor,
+            RawCpuVendor = rawVendor,
             CpuVersionInformation = version,
             CpuFeatureInformation = features,
             AmdExtendedCpuFeatures = amd,

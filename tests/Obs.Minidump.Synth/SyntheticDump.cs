@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Obs.Minidump.Tests;
+namespace Obs.Minidump.Synth;
 
 /// <summary>
 /// Writes minidumps for tests: any stream, any CPU context, in either byte order. Streams and the
 /// data they point at are appended in order; the directory goes last (as rust-minidump's synth
 /// writer does), so every RVA is known when a structure is written.
 /// </summary>
-internal sealed class SyntheticDump
+public sealed partial class SyntheticDump
 {
     private readonly List<byte> _bytes = [];
     private readonly List<(uint Type, uint Size, uint Rva)> _directory = [];

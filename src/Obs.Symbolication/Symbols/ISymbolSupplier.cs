@@ -1,0 +1,92 @@
+using Obs.SymbolFiles;
+
+namespace Obs.Symbolication;
+
+/// <summary>
+/// Finds and loads the Breakpad symbols of modules: a local store, a symbol server, a cache in
+/// front of either. The stack walker asks once per module per dump, from several threads at
+/// once; an implementation that fetches or parses should do so once per module.
+/// </summary>
+public interface ISymbolSupplier
+{
+    /// <summary>
+    /// Locates and loads the symbols of <paramref name="identity"/>. Not finding them is a result
+    /// (<see cref="SymbolFileStatus.NotFound"/>), not an exception; so are files that cannot be
+    /// read or parsed. Only cancellation throws.
+    /// </summary>
+    ValueTask<SymbolFileResult> LocateAsync(ModuleIdentity identity, CancellationToken cancellationToken);
+}
+
+/// <summary>What looking for a module's symbols found.</summary>
+public enum SymbolFileStatus
+{
+    /// <summary>A symbol file was found and loaded.</summary>
+    Found,
+
+    /// <summary>No store has a symbol file for the module (or the module lacks the ids to look one up).</summary>
+    NotFound,
+
+    /// <summary>A symbol file was found but could not be read.</summary>
+    LoadError,
+
+    /// <summary>
+    /// A symbol file was found but is not a valid Breakpad file, or has lines that could not be
+    /// parsed. <see cref="SymbolFileResult.Index"/> holds what did parse, when anything did.
+    /// </summary>
+    Corrupt,
+}
+
+/// <summary>
+/// The outcome of <see cref="ISymbolSupplier.LocateAsync"/>. A result that carries an index owns a
+/// reference to it: the consumer disposes the result when it no longer looks anything up.
+/// </summary>
+public sealed class SymbolFileResult : IDisposable
+{
+    private IDisposable? _owner;
+
+    private SymbolFileResult(SymbolFileStatus status, SymbolIndex? index, IDisposable? owner, string? message)
+    {
+        Status = status;
+        Index = index;
+        _owner = owner;
+        Message = message;
+    }
+
+    /// <summary>What was found.</summary>
+    public SymbolFileStatus Status { get; }
+
+    /// <summary>The symbols, for <see cref="SymbolFileStatus.Found"/>, and for <see cref="SymbolFileStatus.Corrupt"/> when a part parsed.</summary>
+    public SymbolIndex? Index { get; }
+
+    /// <summary>Why the symbols are missing or corrupt, for logs.</summary>
+    public string? Message { get; }
+
+    /// <summary>The URL the file was downloaded from, when it was.</summary>
+    public string? SymbolUrl { get; init; }
+
+    /// <summary>The debug file a code-file/code-id lookup found, when the module lacked one.</summary>
+    public string? RecoveredDebugFile { get; init; }
+
+    /// <summary>The debug id a code-file/code-id lookup found, when the module lacked one.</summary>
+    public string? RecoveredDebugId { get; init; }
+
+    /// <summary>Symbols were found; <paramref name="owner"/> (if any) is disposed with the result.</summary>
+    public static SymbolFileResult Found(SymbolIndex index, IDisposable? owner = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        return new SymbolFileResult(SymbolFileStatus.Found, index, owner, null);
+    }
+
+    /// <summary>Symbols were found but are corrupt; <paramref name="index"/> holds what parsed, if anything.</summary>
+    public static SymbolFileResult Corrupt(string message, SymbolIndex? index = null, IDisposable? owner = null) =>
+        new(SymbolFileStatus.Corrupt, index, owner, message);
+
+    /// <summary>No symbols.</summary>
+    public static SymbolFileResult NotFound(string? message = null) => new(SymbolFileStatus.NotFound, null, null, message);
+
+    /// <summary>A symbol file exists but could not be read.</summary>
+    public static SymbolFileResult LoadError(string message) => new(SymbolFileStatus.LoadError, null, null, message);
+
+    /// <summary>Releases the result's reference to its index.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Dispose();
+}

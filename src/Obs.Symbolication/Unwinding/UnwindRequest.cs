@@ -1,0 +1,41 @@
+
+namespace Obs.Symbolication.Unwinding;
+
+/// <summary>
+/// Everything an unwinder may use to find the caller of <see cref="Callee"/> (rust-minidump's
+/// <c>GetCallerFrameArgs</c>).
+/// </summary>
+internal sealed class UnwindRequest
+{
+    public UnwindRequest(StackFrame callee, StackFrame? grandCallee, StackMemory stack, LoadedModules modules,
+        SystemSummary system, SymbolResolver symbols, CancellationToken cancellationToken)
+    {
+        Callee = callee;
+        GrandCallee = grandCallee;
+        Stack = stack;
+        Modules = modules;
+        System = system;
+        Symbols = symbols;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The frame whose caller is wanted (already symbolicated).</summary>
+    public StackFrame Callee { get; }
+
+    /// <summary>The frame <see cref="Callee"/> called, if any (STACK WIN needs its parameter size).</summary>
+    public StackFrame? GrandCallee { get; }
+
+    /// <summary>The thread's stack memory.</summary>
+    public StackMemory Stack { get; }
+
+    /// <summary>The loaded modules.</summary>
+    public LoadedModules Modules { get; }
+
+    /// <summary>The OS and CPU (some rules are per OS: Windows x64's frame-pointer scan, ARM frame pointers only on iOS).</summary>
+    public SystemSummary System { get; }
+
+    /// <summary>The walk's symbols.</summary>
+    public SymbolResolver Symbols { get; }
+
+    public CancellationToken CancellationToken { get; }
+}

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+
+namespace Obs.Symbolication.Tests;
+
+/// <summary>
+/// A supplier that loads each module's symbols once from local folders and keeps them for every
+/// later dump, so tests that process many dumps parse each symbol file once.
+/// </summary>
+internal sealed class CachedSymbolSupplier : ISymbolSupplier
+{
+    private readonly LocalSymbolSupplier _local;
+    private readonly ConcurrentDictionary<ModuleIdentity, Lazy<SymbolFileResult>> _cache = new();
+
+    public CachedSymbolSupplier(params string[] paths) => _local = new LocalSymbolSupplier(paths);
+
+    public ValueTask<SymbolFileResult> LocateAsync(ModuleIdentity identity, CancellationToken cancellationToken)
+    {
+        var cached = _cache.GetOrAdd(identity, key => new Lazy<SymbolFileResult>(() => _local.LocateAsync(key, CancellationToken.None).AsTask().Result)).Value;
+
+        // The cache keeps the loaded result; each walk gets a result without an owner to dispose.
+        return ValueTask.FromResult(cached.Status switch
+        {
+            SymbolFileStatus.Found => SymbolFileResult.Found(cached.Index!),
+            SymbolFileStatus.Corrupt => SymbolFileResult.Corrupt(cached.Message ?? "corrupt", cached.Index),
+            SymbolFileStatus.LoadError => SymbolFileResult.LoadError(cached.Message ?? "unreadable"),
+            _ => SymbolFileResult.NotFound(cached.Message),
+        });
+    }
+}
