@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Obs.SymbolFiles;
 
 /// <summary>
@@ -93,7 +95,7 @@ public abstract partial class SymbolIndexReference : IDisposable
     /// held (this one or another; the memory may outlive the owner's disposal while leases hold
     /// it); false once the last has been released. Dispose the lease when done with it.
     /// </summary>
-    public bool TryLease(out SymbolIndexLease lease)
+    public bool TryLease([MaybeNullWhen(false)] out SymbolIndexLease lease)
     {
         if (Core.TryAddReference())
         {
@@ -101,7 +103,7 @@ public abstract partial class SymbolIndexReference : IDisposable
             return true;
         }
 
-        lease = null!;
+        lease = null;
         return false;
     }
 

@@ -136,7 +136,7 @@ internal static class InlineChainLinker
             next = Math.Min(next, end);
             if (hasLine || innermost >= 0)
             {
-                if ((uint)innermost >= LineRecord.InnermostMask - 1 && innermost >= 0)
+                if (innermost >= (int)LineRecord.InnermostMask)
                 {
                     ThrowHelper.ThrowTooLarge();
                 }
