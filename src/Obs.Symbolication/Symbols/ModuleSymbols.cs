@@ -30,11 +30,17 @@ internal sealed class ModuleSymbols
         var function = hit.Function;
         frame.FunctionName = function.Name;
         frame.FunctionBase = function.Address + module.BaseAddress;
-        frame.ParameterSize = function.ParameterSize;
         if (hit.IsFromPublic)
         {
+            frame.ParameterSize = function.ParameterSize;
             return;
         }
+
+        // A FUNC's own parameter size is less reliable than its STACK WIN record's, and the STACK
+        // WIN unwinding of the next frame depends on it (rust-minidump's fill_symbol prefers it too).
+        frame.ParameterSize = Index.TryGetParameterSize(frame.Instruction - module.BaseAddress, out var parameterSize)
+            ? parameterSize
+            : function.ParameterSize;
 
         // The outer position is the call site of the outermost inlined call when inlined code
         // covers the address; its base is then the function's start, as rust-minidump's

@@ -6,24 +6,32 @@ namespace Obs.Symbolication.Unwinding;
 /// </summary>
 internal static class ThreadWalker
 {
+    /// <summary>Frames a walk may have beyond one per stack slot: leaves that return through a link register push nothing.</summary>
+    private const ulong FramesWithoutStackSlot = 16;
+
     /// <summary>
     /// Extends <paramref name="frames"/>, which holds the context frame, with every caller found.
     /// Without stack memory or an unwinder only the context frame is symbolicated.
     /// </summary>
     public static async ValueTask WalkAsync(List<StackFrame> frames, StackMemory? stack, Unwinder? unwinder, WalkEnvironment environment)
     {
+        // Every real frame but a leaf occupies at least one pointer-sized slot of the stack (a
+        // return address, a saved link register). The unwinders only demand that the stack
+        // pointer grows, which hostile CFI can make it do a byte at a time; this bounds such a
+        // walk, and its memory, by the stack's size without cutting a real one short.
+        var budget = stack is { } region
+            ? (region.EndAddress - region.BaseAddress) / (ulong)frames[0].Registers.PointerSize + FramesWithoutStackSlot
+            : 1;
         while (true)
         {
             environment.CancellationToken.ThrowIfCancellationRequested();
-            var callee = frames[^1];
-            await SymbolicateAsync(callee, environment).ConfigureAwait(false);
-            if (stack is not { } memory || unwinder is null)
+            await SymbolicateAsync(frames[^1], environment).ConfigureAwait(false);
+            if (stack is not { } memory || unwinder is null || (ulong)frames.Count >= budget)
             {
                 return;
             }
 
-            var grandCallee = frames.Count >= 2 ? frames[^2] : null;
-            var request = new UnwindRequest(callee, grandCallee, memory, environment.Modules, environment.System,
+            var request = new UnwindRequest(frames, memory, environment.Modules, environment.System,
                 environment.Symbols, environment.CancellationToken);
             var caller = await unwinder.GetCallerFrameAsync(request).ConfigureAwait(false);
             if (caller is null)

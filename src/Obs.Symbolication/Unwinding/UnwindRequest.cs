@@ -7,17 +7,21 @@ namespace Obs.Symbolication.Unwinding;
 /// </summary>
 internal sealed class UnwindRequest
 {
-    public UnwindRequest(StackFrame callee, StackFrame? grandCallee, StackMemory stack, LoadedModules modules,
+    public UnwindRequest(IReadOnlyList<StackFrame> frames, StackMemory stack, LoadedModules modules,
         SystemSummary system, SymbolResolver symbols, CancellationToken cancellationToken)
     {
-        Callee = callee;
-        GrandCallee = grandCallee;
+        Frames = frames;
+        Callee = frames[^1];
+        GrandCallee = frames.Count >= 2 ? frames[^2] : null;
         Stack = stack;
         Modules = modules;
         System = system;
         Symbols = symbols;
         CancellationToken = cancellationToken;
     }
+
+    /// <summary>The frames walked so far, the context frame first and <see cref="Callee"/> last.</summary>
+    public IReadOnlyList<StackFrame> Frames { get; }
 
     /// <summary>The frame whose caller is wanted (already symbolicated).</summary>
     public StackFrame Callee { get; }

@@ -1,0 +1,127 @@
+namespace Obs.Symbolication.Unwinding;
+
+/// <summary>The x86 registers the unwinders name besides the instruction, stack and frame pointers.</summary>
+internal static class X86Registers
+{
+    public static readonly int Ebx = RegisterLayout.X86.IndexOf("ebx");
+    public static readonly int Esi = RegisterLayout.X86.IndexOf("esi");
+    public static readonly int Edi = RegisterLayout.X86.IndexOf("edi");
+
+    /// <summary>The registers a called function preserves, which a caller inherits from its callee.</summary>
+    public static readonly ulong CalleeSaved = RegisterLayout.X86.MaskOf("ebp", "ebx", "edi", "esi");
+}
+
+/// <summary>
+/// 32-bit x86 (rust-minidump's <c>x86.rs</c>): STACK WIN or STACK CFI, then the <c>%ebp</c> chain
+/// without any sanity check, then a scan that also tries to recover <c>%ebp</c>.
+/// </summary>
+internal sealed class X86Unwinder : Unwinder
+{
+    /// <summary>The largest gap a recovered <c>%ebp</c> may have to its return address: 99.5% of frames in common libraries are smaller.</summary>
+    private const ulong MaxReasonableGapBetweenFrames = 128 * 1024;
+
+    public X86Unwinder()
+        : base(RegisterLayout.X86, returnAddressAdjustment: 1)
+    {
+    }
+
+    private protected override async ValueTask<StackFrame?> GetCallerByCallFrameInfoAsync(UnwindRequest request)
+    {
+        if (!request.Callee.Registers.IsValid(Layout.StackPointer))
+        {
+            return null;
+        }
+
+        var caller = await CallFrameInfo.UnwindAsync(request, X86Registers.CalleeSaved).ConfigureAwait(false);
+        return caller is null ? null : new StackFrame(caller, FrameTrust.CallFrameInfo);
+    }
+
+    /// <summary>
+    /// The standard prologue pushes <c>%ebp</c> below the return address and points <c>%ebp</c> at
+    /// it, so the caller's <c>%eip</c> is at <c>%ebp+4</c>, its <c>%ebp</c> at <c>%ebp</c>, and its
+    /// <c>%esp</c> just above both. Unlike amd64 nothing is checked: stricter checks make scans find
+    /// frames in <c>test.dmp</c> that Breakpad does not.
+    /// </summary>
+    private protected override StackFrame? GetCallerByFramePointer(UnwindRequest request)
+    {
+        var callee = request.Callee.Registers;
+        if (!callee.TryGet(Layout.FramePointer, out var framePointer) || framePointer >= uint.MaxValue - (2 * 4))
+        {
+            return null;
+        }
+
+        if (!request.Stack.TryReadUInt32(framePointer + 4, out var returnAddress)
+            || !request.Stack.TryReadUInt32(framePointer, out var callerFramePointer))
+        {
+            return null;
+        }
+
+        var caller = NewCallerRegisters();
+        caller.Set(Layout.InstructionPointer, returnAddress);
+        caller.Set(Layout.StackPointer, framePointer + (2 * 4));
+        caller.Set(Layout.FramePointer, callerFramePointer);
+        return new StackFrame(caller, FrameTrust.FramePointer);
+    }
+
+    private protected override async ValueTask<StackFrame?> GetCallerByScanAsync(UnwindRequest request)
+    {
+        var callee = request.Callee.Registers;
+        if (!callee.TryGet(Layout.StackPointer, out var stackPointer))
+        {
+            return null;
+        }
+
+        ulong? calleeFramePointer = callee.TryGet(Layout.FramePointer, out var ebp) ? ebp : null;
+        if (await ScanForReturnAddressAsync(request, stackPointer).ConfigureAwait(false) is not { } hit)
+        {
+            return null;
+        }
+
+        var callerStackPointer = hit.Address + 4;
+        var callerFramePointer = RecoverFramePointer(request.Stack, hit, callerStackPointer, calleeFramePointer);
+
+        var caller = NewCallerRegisters();
+        caller.Set(Layout.InstructionPointer, hit.ReturnAddress);
+        caller.Set(Layout.StackPointer, callerStackPointer);
+        if (callerFramePointer is { } value)
+        {
+            caller.Set(Layout.FramePointer, value);
+        }
+
+        return new StackFrame(caller, FrameTrust.Scan);
+    }
+
+    /// <summary>
+    /// The caller's <c>%ebp</c> after a scan: the word below the return address when the function
+    /// has the standard prologue (it points a little above), else the callee's when the function
+    /// left it alone (it still points above the caller's stack pointer). Either must point into the stack.
+    /// </summary>
+    private static ulong? RecoverFramePointer(StackMemory stack, ScanHit hit, ulong callerStackPointer, ulong? calleeFramePointer)
+    {
+        // On the first word the whole frame is the return address: no room for a saved %ebp.
+        if (hit.Index == 0)
+        {
+            return null;
+        }
+
+        var savedSlot = hit.Address - 4;
+        if (!stack.TryReadUInt32(savedSlot, out var saved))
+        {
+            return null;
+        }
+
+        if (saved > hit.Address && saved - savedSlot <= MaxReasonableGapBetweenFrames)
+        {
+            return stack.TryReadUInt32(saved, out _) ? saved : null;
+        }
+
+        if (calleeFramePointer is { } ebp && ebp >= callerStackPointer)
+        {
+            return stack.TryReadUInt32(ebp, out _) ? ebp : null;
+        }
+
+        return null;
+    }
+
+    private protected override bool IsPlausibleReturnAddress(ulong value) => value != 0;
+}
