@@ -51,10 +51,7 @@ public class LookupBenchmarks
             _index = SymbolIndex.Open(saved);
         }
 
-        if (!_index.TryLease(out _lease))
-        {
-            throw new InvalidOperationException("a fresh index refused a lease");
-        }
+        _lease = _index.TryLease(out var lease) ? lease : throw new InvalidOperationException("a fresh index refused a lease");
 
         _addresses = DrawAddresses(_index, Draw == "byte", new Random(12345), Lookups);
 
