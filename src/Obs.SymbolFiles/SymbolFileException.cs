@@ -3,8 +3,10 @@ namespace Obs.SymbolFiles;
 /// <summary>
 /// A symbol file was read but rejected as invalid: in strict mode at its first malformed line, or
 /// in any mode when it cannot be parsed at all (no line of it is a Breakpad record, or it exceeds
-/// a size limit of the index). A file that could not be read at all is reported by the BCL's own
-/// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>, not by this exception.
+/// a size limit of the index). A saved index that is not valid throws the derived
+/// <see cref="SymbolIndexFormatException"/>. A file that could not be read at all is reported by
+/// the BCL's own <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>, not by
+/// this exception.
 /// </summary>
 /// <remarks>
 /// Not sealed: the exceptions for other invalid symbol inputs derive from it, so that one

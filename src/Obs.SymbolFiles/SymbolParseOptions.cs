@@ -9,7 +9,7 @@ public sealed record SymbolParseOptions
     /// <summary>
     /// Reject the file with a <see cref="SymbolFileException"/> at its first line that cannot be
     /// parsed. When false (the default), such lines are skipped and reported in
-    /// <see cref="SymbolIndex.Diagnostics"/>.
+    /// <see cref="SymbolIndexReference.Diagnostics"/>.
     /// </summary>
     public bool Strict { get; init; }
 
@@ -46,7 +46,7 @@ public sealed record SymbolParseOptions
         }
     }
 
-    /// <summary>How many skipped lines are described in <see cref="SymbolIndex.Diagnostics"/>; all are counted.</summary>
+    /// <summary>How many skipped lines are described in <see cref="SymbolIndexReference.Diagnostics"/>; all are counted.</summary>
     public int MaxDiagnostics
     {
         get;

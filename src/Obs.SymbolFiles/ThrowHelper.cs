@@ -16,4 +16,20 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowArgument(string paramName, string message) =>
         throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    public static void ThrowCorruptIndex(string what) =>
+        throw new SymbolIndexFormatException($"corrupt symbol index: {what}");
+
+    [DoesNotReturn]
+    public static void ThrowIndexFormat(SymbolIndexFormatError error, string message) =>
+        throw new SymbolIndexFormatException(error, message);
+
+    [DoesNotReturn]
+    public static void ThrowDisposed(object reference) =>
+        throw new ObjectDisposedException(reference.GetType().FullName, "This reference to the symbol index has been disposed.");
+
+    [DoesNotReturn]
+    public static void ThrowEmpty(string what) =>
+        throw new InvalidOperationException($"The {what} is empty (default).");
 }

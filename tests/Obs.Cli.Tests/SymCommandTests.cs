@@ -32,8 +32,9 @@ public sealed class SymCommandTests
         Assert.Equal("5A9832E5287241C1838ED98914E9B7FF1", module.GetProperty("id").GetString());
         Assert.Equal("test_app.pdb", module.GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("code_id").ValueKind);
+        Assert.Equal("text", json.GetProperty("form").GetString());
         Assert.True(json.GetProperty("parse_seconds").GetDouble() >= 0);
-        string[] keys = ["module", "code_id", "code_file", "generator", "files", "inline_origins", "functions", "lines", "inlines", "publics", "cfi_init", "cfi_rows", "stack_win_framedata", "stack_win_fpo", "repaired", "skipped_lines", "bytes", "parse_seconds"];
+        string[] keys = ["module", "code_id", "code_file", "generator", "files", "inline_origins", "functions", "lines", "inlines", "publics", "cfi_init", "cfi_rows", "stack_win_framedata", "stack_win_fpo", "repaired", "skipped_lines", "bytes", "form", "parse_seconds"];
         Assert.Equal(keys, json.EnumerateObject().Select(p => p.Name));
     }
 
@@ -133,6 +134,62 @@ public sealed class SymCommandTests
     }
 
     [Fact]
+    public void A_saved_index_gives_the_stats_and_lookups_of_its_text()
+    {
+        var folder = Directory.CreateTempSubdirectory("obs-cli-index-").FullName;
+        try
+        {
+            var indexPath = Path.Combine(folder, "crash-client.symindex");
+            var saved = CliRunner.Run("sym", "index", TestFixtures.Path(CrashClient), "-o", indexPath);
+            Assert.Equal(0, saved.ExitCode);
+            Assert.Equal(new FileInfo(indexPath).Length, saved.Json.GetProperty("bytes").GetInt64());
+            Assert.Equal(new FileInfo(TestFixtures.Path(CrashClient)).Length, saved.Json.GetProperty("source_bytes").GetInt64());
+
+            var textStats = CliRunner.Run("sym", "stats", TestFixtures.Path(CrashClient)).Json;
+            var indexStats = CliRunner.Run("sym", "stats", indexPath).Json;
+            Assert.Equal("index", indexStats.GetProperty("form").GetString());
+            foreach (var property in textStats.EnumerateObject().Where(p => p.Name is not ("form" or "parse_seconds")))
+            {
+                Assert.Equal(property.Value.GetRawText(), indexStats.GetProperty(property.Name).GetRawText());
+            }
+
+            using var expected = JsonDocument.Parse(File.ReadAllBytes(TestFixtures.Path("rust-minidump/expected-lookups/crash-client.lookups.json")));
+            var addresses = string.Join('\n', expected.RootElement.GetProperty("lookups").EnumerateArray().Select(l => l.GetProperty("module_offset").GetString()));
+            var fromText = CliRunner.RunWithInput(addresses, "sym", "lookup", TestFixtures.Path(CrashClient), "-");
+            var fromIndex = CliRunner.RunWithInput(addresses, "sym", "lookup", indexPath, "-");
+            Assert.Equal(0, fromIndex.ExitCode);
+            Assert.Equal(fromText.Stdout, fromIndex.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_truncated_index_is_an_input_error_with_one_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("obs-cli-index-").FullName;
+        try
+        {
+            var indexPath = Path.Combine(folder, "test_app.symindex");
+            Assert.Equal(0, CliRunner.Run("sym", "index", TestFixtures.Path(TestApp), "-o", indexPath).ExitCode);
+            var bytes = File.ReadAllBytes(indexPath);
+            File.WriteAllBytes(indexPath, bytes[..(bytes.Length / 2)]);
+
+            var result = CliRunner.Run("sym", "stats", indexPath);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("truncated", result.Stderr, StringComparison.Ordinal);
+            Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Missing_file_is_an_input_error_with_one_line()
     {
         var result = CliRunner.Run("sym", "stats", "/nonexistent/file.sym");
@@ -161,6 +218,7 @@ public sealed class SymCommandTests
     [InlineData("sym", "lookup", "FILE")]
     [InlineData("sym", "stats")]
     [InlineData("sym", "stats", "a.sym", "--bogus")]
+    [InlineData("sym", "index", "FILE")]
     public void Usage_errors_exit_2(params string[] args)
     {
         var result = CliRunner.Run([.. args.Select(a => a == "FILE" ? TestFixtures.Path(TestApp) : a)]);

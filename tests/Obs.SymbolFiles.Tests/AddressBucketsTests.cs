@@ -16,7 +16,8 @@ public sealed class AddressBucketsTests
     {
         var random = new Random(seed.Get);
         var sorted = RandomTable(random);
-        var buckets = new AddressBuckets(sorted);
+        using var memory = new NativeIndexMemory();
+        var buckets = Build(sorted, memory);
 
         var probes = new List<ulong> { 0, 1, ulong.MaxValue, ulong.MaxValue - 1 };
         foreach (var value in sorted)
@@ -43,11 +44,31 @@ public sealed class AddressBucketsTests
     [Fact]
     public void An_empty_table_has_nothing_at_or_below_any_address()
     {
-        var buckets = new AddressBuckets([]);
+        using var memory = new NativeIndexMemory();
+        var buckets = Build([], memory);
         Assert.Equal(-1, buckets.LastAtOrBelow([], 0));
         Assert.Equal(-1, buckets.LastAtOrBelow([], ulong.MaxValue));
         buckets.PrefetchEntries([], 0);
         buckets.PrefetchEntries([], ulong.MaxValue);
+    }
+
+    [Fact]
+    public void Buckets_that_do_not_match_their_table_are_rejected()
+    {
+        using var memory = new NativeIndexMemory();
+        var sorted = new ulong[] { 0x1000, 0x2000, 0x3000 };
+        var buckets = new NativeBuffer<int>();
+        AddressBuckets.Build(sorted, ref buckets);
+        buckets.Add(0);
+        var table = memory.Adopt(ref buckets);
+        Assert.Throws<SymbolIndexFormatException>(() => new AddressBuckets(sorted, table));
+    }
+
+    private static AddressBuckets Build(ulong[] sorted, NativeIndexMemory memory)
+    {
+        var buckets = new NativeBuffer<int>();
+        AddressBuckets.Build(sorted, ref buckets);
+        return new AddressBuckets(sorted, memory.Adopt(ref buckets));
     }
 
     /// <summary>Evenly spread, clustered (crowded buckets), duplicated and extreme addresses.</summary>

@@ -12,8 +12,8 @@ public sealed class BreakpadResolverAssertionsTests
         var index = SymFixtures.Load(SymFixtures.Module1);
 
         Assert.True(index.TryLookup(0x1000, out var result));
-        Assert.Equal("Function1_1", result.Function.GetName());
-        Assert.Equal("file1_1.cc", result.GetFile());
+        Assert.Equal("Function1_1", result.Function.Name);
+        Assert.Equal("file1_1.cc", result.File);
         Assert.Equal(44u, result.Line);
         Assert.Equal(0x1000ul, result.Function.Address);
         Assert.Equal(0x1000ul, result.LineAddress);
@@ -23,7 +23,7 @@ public sealed class BreakpadResolverAssertionsTests
 
         Assert.True(index.TryFindStackWin(0x1000, out var win));
         Assert.Equal(StackWinFrameType.FrameData, win.Type);
-        Assert.Equal("$eip 4 + ^ = $esp $ebp 8 + = $ebp $ebp ^ =", win.GetProgramString());
+        Assert.Equal("$eip 4 + ^ = $esp $ebp 8 + = $ebp $ebp ^ =", win.ProgramString);
     }
 
     [Fact]
@@ -34,28 +34,28 @@ public sealed class BreakpadResolverAssertionsTests
         Assert.False(index.TryLookup(0x800, out _));
 
         Assert.True(index.TryLookup(0x1280, out var noLines));
-        Assert.Equal("Function1_3", noLines.Function.GetName());
-        Assert.Null(noLines.GetFile());
+        Assert.Equal("Function1_3", noLines.Function.Name);
+        Assert.Null(noLines.File);
         Assert.Null(noLines.Line);
         Assert.False(index.TryFindStackWin(0x1280, out _));
 
         Assert.True(index.TryLookup(0x1380, out var withProgram));
-        Assert.Equal("Function1_4", withProgram.Function.GetName());
+        Assert.Equal("Function1_4", withProgram.Function.Name);
         Assert.True(index.TryFindStackWin(0x1380, out var win));
         Assert.Equal(StackWinFrameType.FrameData, win.Type);
-        Assert.False(string.IsNullOrEmpty(win.GetProgramString()));
+        Assert.False(string.IsNullOrEmpty(win.ProgramString));
 
         // The zero-size FUNC at 0x2000 is ignored, with its line record.
         Assert.False(index.TryLookup(0x2000, out _));
         Assert.False(index.TryFindStackWin(0x2000, out _));
 
         Assert.True(index.TryLookup(0x2900, out var publicSymbol));
-        Assert.Equal("PublicSymbol", publicSymbol.Function.GetName());
+        Assert.Equal("PublicSymbol", publicSymbol.Function.Name);
         Assert.True(publicSymbol.IsFromPublic);
         Assert.True(publicSymbol.Function.IsMultiple);
 
         Assert.True(index.TryLookup(0x4000, out var large));
-        Assert.Equal("LargeFunction", large.Function.GetName());
+        Assert.Equal("LargeFunction", large.Function.Name);
         Assert.Equal(4098359u, large.Line);
     }
 
@@ -107,8 +107,8 @@ public sealed class BreakpadResolverAssertionsTests
         var index = SymFixtures.Load(SymFixtures.Module2);
 
         Assert.True(index.TryLookup(0x2181, out var result));
-        Assert.Equal("Function2_2", result.Function.GetName());
-        Assert.Equal("file2_2.cc", result.GetFile());
+        Assert.Equal("Function2_2", result.Function.Name);
+        Assert.Equal("file2_2.cc", result.File);
         Assert.Equal(21u, result.Line);
         Assert.Equal(0x2170ul, result.Function.Address);
         Assert.Equal(0x2180ul, result.LineAddress);
@@ -117,7 +117,7 @@ public sealed class BreakpadResolverAssertionsTests
         Assert.Equal(1u, win.PrologueSize);
 
         Assert.True(index.TryLookup(0x216f, out var public1));
-        Assert.Equal("Public2_1", public1.Function.GetName());
+        Assert.Equal("Public2_1", public1.Function.Name);
         Assert.True(public1.IsFromPublic);
 
         // Function2_2 (0x2170) lies between Public2_1 and 0x219f: the PUBLIC is not used.
@@ -125,7 +125,7 @@ public sealed class BreakpadResolverAssertionsTests
         Assert.False(index.TryFindFunction(0x219f, out _));
 
         Assert.True(index.TryLookup(0x21a0, out var public2));
-        Assert.Equal("Public2_2", public2.Function.GetName());
+        Assert.Equal("Public2_2", public2.Function.Name);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class BreakpadResolverAssertionsTests
         // FUNC 2000 c has line records at 0x1000-0x100b; 0x1000 is in no FUNC.
         Assert.False(index.TryLookup(0x1000, out _));
         Assert.True(index.TryLookup(0x2000, out var function));
-        Assert.Equal("Function2_1", function.Function.GetName());
+        Assert.Equal("Function2_1", function.Function.Name);
         Assert.Null(function.Line);
     }
 
@@ -164,10 +164,10 @@ public sealed class BreakpadResolverAssertionsTests
         var index = SymFixtures.Load(path);
 
         Assert.True(index.TryLookup(0x161b6, out var result));
-        Assert.Equal("main", result.Function.GetName());
+        Assert.Equal("main", result.Function.Name);
         Assert.Equal(0x15b30ul, result.Function.Address);
         Assert.Equal(42u, result.Line);
-        Assert.Equal(mainFile, result.GetFile());
+        Assert.Equal(mainFile, result.File);
         Assert.Equal(0x161b6ul, result.LineAddress);
         Assert.Equal(3, result.InlineFrameCount);
 
@@ -175,9 +175,9 @@ public sealed class BreakpadResolverAssertionsTests
         var func = result.GetInlineFrame(0);
         var bar = result.GetInlineFrame(1);
         var foo = result.GetInlineFrame(2);
-        Assert.Equal(("func()", 0x15b83ul, 27u, "linux_inline.cpp"), (func.GetFunctionName(), func.Address, func.Line!.Value, func.GetFile()));
-        Assert.Equal(("bar()", 0x15b72ul, 32u, barFile), (bar.GetFunctionName(), bar.Address, bar.Line!.Value, bar.GetFile()));
-        Assert.Equal(("foo()", 0x15b45ul, 39u, fooFile), (foo.GetFunctionName(), foo.Address, foo.Line!.Value, foo.GetFile()));
+        Assert.Equal(("func()", 0x15b83ul, 27u, "linux_inline.cpp"), (func.Name, func.Address, func.Line!.Value, func.File));
+        Assert.Equal(("bar()", 0x15b72ul, 32u, barFile), (bar.Name, bar.Address, bar.Line!.Value, bar.File));
+        Assert.Equal(("foo()", 0x15b45ul, 39u, fooFile), (foo.Name, foo.Address, foo.Line!.Value, foo.File));
     }
 
     [Theory]
@@ -196,9 +196,9 @@ public sealed class BreakpadResolverAssertionsTests
         Assert.Equal(0, stats.SkippedLines);
 
         Assert.True(index.TryFindFunction(0x1000, out var at1000));
-        Assert.Equal("vswprintf", at1000.GetName());
+        Assert.Equal("vswprintf", at1000.Name);
         Assert.True(index.TryFindFunction(0x1012, out var at1012));
-        Assert.Equal("vswprintf", at1012.GetName());
+        Assert.Equal("vswprintf", at1012.Name);
         Assert.False(index.TryFindFunction(0x1013, out _));
 
         Assert.True(index.TryFindStackWin(0x41b0, out var frameData));
@@ -216,7 +216,7 @@ public sealed class BreakpadResolverAssertionsTests
         var index = SymFixtures.Load(SymFixtures.TestApp);
 
         Assert.True(index.TryFindNearestPublic(address, out var nearest));
-        Assert.Equal(expected, nearest.GetName());
+        Assert.Equal(expected, nearest.Name);
     }
 
     [Fact]
@@ -228,6 +228,6 @@ public sealed class BreakpadResolverAssertionsTests
         Assert.Equal(0, index.Statistics.StackWinFrameData);
         Assert.Equal(1, index.Statistics.StackWinDropped);
         Assert.True(index.TryFindFunction(0x400, out var vsyscall));
-        Assert.Equal("__kernel_vsyscall", vsyscall.GetName());
+        Assert.Equal("__kernel_vsyscall", vsyscall.Name);
     }
 }

@@ -8,11 +8,11 @@ public sealed class DeepInlineTests
     [InlineData(24, false)]
     [InlineData(24, true)]
     [InlineData(40, true)]
-    public void Chains_deeper_than_a_searched_chain_holds_are_complete_and_ordered(int depths, bool splitLines)
+    public void Deep_chains_are_complete_and_ordered(int depths, bool splitLines)
     {
-        // FUNC 1000 100 with INLINE depths 0..depths-1, each range inside the previous one. With
-        // split lines (a line record between each two range boundaries) the chain is read from
-        // the line record's anchor, up to the deepest chain that anchors (32); else searched.
+        // FUNC 1000 100 with INLINE depths 0..depths-1, each range inside the previous one, with
+        // a line record between each two range boundaries (as dump_syms writes them) or one line
+        // record over the whole function (split into entries where the chain changes).
         var text = new StringBuilder("FILE 0 a.c\nFILE 1 b.c\n");
         for (var d = 0; d < depths; d++)
         {
@@ -44,30 +44,29 @@ public sealed class DeepInlineTests
         Assert.True(index.TryLookup(0x1080, out var result));
         Assert.Equal(depths, result.InlineFrameCount);
         Assert.Equal(100u, result.Line);
-        Assert.Equal("a.c", result.GetFile());
+        Assert.Equal("a.c", result.File);
         for (var i = 0; i < depths; i++)
         {
             var depth = depths - 1 - i;
             var frame = result.GetInlineFrame(i);
-            Assert.Equal($"inlined_{depth}", frame.GetFunctionName());
+            Assert.Equal($"inlined_{depth}", frame.Name);
             Assert.Equal((ulong)(0x1000 + depth), frame.Address);
             if (i == 0)
             {
                 Assert.Equal(7u, frame.Line);
-                Assert.Equal("b.c", frame.GetFile());
+                Assert.Equal("b.c", frame.File);
             }
             else
             {
                 Assert.Equal((uint)(100 + depth + 1), frame.Line);
-                Assert.Equal((depth + 1) % 2 == 0 ? "a.c" : "b.c", frame.GetFile());
+                Assert.Equal((depth + 1) % 2 == 0 ? "a.c" : "b.c", frame.File);
             }
         }
 
         Assert.Throws<ArgumentOutOfRangeException>(() => result.GetInlineFrame(depths));
 
-        var batch = new SymbolLookupResult[1];
-        index.LookupMany([0x1080], batch);
+        var batch = TestLookups.Batch(index, [0x1080]);
         Assert.Equal(depths, batch[0].InlineFrameCount);
-        Assert.Equal("inlined_0", batch[0].GetInlineFrame(depths - 1).GetFunctionName());
+        Assert.Equal("inlined_0", batch[0].GetInlineFrame(depths - 1).Name);
     }
 }

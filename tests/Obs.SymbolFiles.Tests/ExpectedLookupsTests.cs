@@ -54,16 +54,16 @@ public sealed class ExpectedLookupsTests
             return;
         }
 
-        Assert.Equal(function, result.Function.GetName());
+        Assert.Equal(function, result.Function.Name);
         Assert.Equal(expected.GetProperty("function_offset").GetString(), "0x" + result.FunctionOffset.ToString("x", CultureInfo.InvariantCulture));
-        Assert.Equal(expected.GetProperty("file").GetString(), result.GetFile());
+        Assert.Equal(expected.GetProperty("file").GetString(), result.File);
         Assert.Equal(NullableLine(expected.GetProperty("line")), result.Line);
 
         var actualInlines = new List<(string, string?, uint?)>();
         for (var i = 0; i < result.InlineFrameCount; i++)
         {
             var frame = result.GetInlineFrame(i);
-            actualInlines.Add((frame.GetFunctionName(), frame.GetFile(), frame.Line));
+            actualInlines.Add((frame.Name, frame.File, frame.Line));
         }
 
         Assert.Equal(expectedInlines, actualInlines);

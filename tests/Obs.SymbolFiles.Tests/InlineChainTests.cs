@@ -6,12 +6,11 @@ using FsCheck.Xunit;
 namespace Obs.SymbolFiles.Tests;
 
 /// <summary>
-/// The inline chain at an address is found three ways: read from the line record it is
-/// anchored to (once the function's first lookup has anchored it), or, where a line record has
-/// no single chain, searched depth by depth from a guessed position (functions with many
-/// ranges, which have a depth directory) or in one pass over the ranges (the others). Every
-/// address must get the chain that the plain rule gives: at each depth, the last range (by
-/// address, then file order) starting at or below the address, as long as it covers it.
+/// The inline chain at an address is read from the line entry that covers it and its ranges'
+/// parent links, all built with the index (see <c>InlineChainLinker</c>), also where ranges
+/// cut line records, cover code no line record covers, or nest badly. Every address must get
+/// the chain that the plain rule gives: at each depth, the last range (by address, then file
+/// order) starting at or below the address, as long as it covers it.
 /// </summary>
 public sealed class InlineChainTests
 {
@@ -25,8 +24,7 @@ public sealed class InlineChainTests
         var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(function.Text));
 
         var addresses = ProbeAddresses(function, random);
-        var batch = new SymbolLookupResult[addresses.Length];
-        index.LookupMany(addresses, batch);
+        var batch = TestLookups.Batch(index, addresses);
         for (var i = 0; i < addresses.Length; i++)
         {
             Assert.True(index.TryLookup(addresses[i], out var single));
@@ -40,7 +38,6 @@ public sealed class InlineChainTests
     [Property(MaxTest = 30)]
     public Property Small_functions_get_the_chain_the_plain_rule_gives(PositiveInt seed)
     {
-        // The same rule through the one-pass scan, so that both paths are held to it.
         var random = new Random(seed.Get);
         var function = GenerateFunction(random, minimumRanges: 1, maximumRanges: 96);
         var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(function.Text));
@@ -55,9 +52,9 @@ public sealed class InlineChainTests
     }
 
     [Fact]
-    public void A_big_function_deeper_than_a_searched_chain_holds_has_every_frame()
+    public void A_big_function_with_deep_chains_side_by_side_has_every_frame()
     {
-        // 20 nested depths, each with 8 ranges side by side: 160 ranges, so a directory.
+        // 20 nested depths, each with 8 ranges side by side: 160 ranges.
         const int depths = 20;
         var text = new StringBuilder("FILE 0 a.c\n");
         for (var d = 0; d < depths; d++)
@@ -86,7 +83,7 @@ public sealed class InlineChainTests
         {
             var depth = depths - 1 - i;
             var frame = result.GetInlineFrame(i);
-            Assert.Equal($"inlined_{depth}", frame.GetFunctionName());
+            Assert.Equal($"inlined_{depth}", frame.Name);
             Assert.Equal(FunctionStart + 0x3000 + (ulong)depth, frame.Address);
             Assert.Equal(i == 0 ? 7u : (uint)(100 + depth + 1), frame.Line);
         }
@@ -139,8 +136,7 @@ public sealed class InlineChainTests
             (0x10c4, ["third:10"], 30),
             (0x10f0, [], 11),
         ];
-        var batch = new SymbolLookupResult[cases.Length];
-        index.LookupMany(cases.Select(c => c.Address).ToArray(), batch);
+        var batch = TestLookups.Batch(index, cases.Select(c => c.Address).ToArray());
         for (var i = 0; i < cases.Length; i++)
         {
             Assert.True(index.TryLookup(cases[i].Address, out var single));
@@ -148,64 +144,9 @@ public sealed class InlineChainTests
             {
                 var frames = Enumerable.Range(0, result.InlineFrameCount)
                     .Select(f => result.GetInlineFrame(f))
-                    .Select(f => $"{f.GetFunctionName()}:{f.Line}");
+                    .Select(f => $"{f.Name}:{f.Line}");
                 Assert.Equal(cases[i].Frames, frames);
                 Assert.Equal(cases[i].Line, result.Line);
-            }
-        }
-
-        // The first lookup anchored every line: the answers above came from the anchors.
-        foreach (var line in index.Tables.LinesOf(index.Tables.Functions.Span[0]))
-        {
-            Assert.NotEqual(Storage.LineRecord.ChainNotAnchored, line.InnermostInline);
-        }
-    }
-
-    [Fact]
-    public void Threads_that_anchor_the_same_functions_at_once_get_the_answers_of_one_thread()
-    {
-        // Every lookup of a fresh index races to anchor the function; losers search the ranges
-        // meanwhile. Both must give what a single thread gives.
-        var random = new Random(7);
-        var function = GenerateFunction(random, minimumRanges: 200, aligned: true);
-        var bytes = Encoding.UTF8.GetBytes(function.Text);
-        var addresses = ProbeAddresses(function, random);
-        var reference = SymbolIndex.Parse(bytes);
-        var expected = addresses.Select(a => Describe(reference, a)).ToArray();
-
-        for (var round = 0; round < 20; round++)
-        {
-            var index = SymbolIndex.Parse(bytes);
-            var results = new string[4][];
-            Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, t =>
-            {
-                var batch = new SymbolLookupResult[addresses.Length];
-                if (t == 0)
-                {
-                    index.LookupMany(addresses, batch);
-                }
-                else if (t == 1)
-                {
-                    var position = 0;
-                    foreach (ref readonly var result in index.EnumerateLookups(addresses))
-                    {
-                        batch[position++] = result;
-                    }
-                }
-                else
-                {
-                    for (var i = 0; i < addresses.Length; i++)
-                    {
-                        index.TryLookup(addresses[i], out batch[i]);
-                    }
-                }
-
-                results[t] = batch.Select(r => Describe(r)).ToArray();
-            });
-
-            foreach (var result in results)
-            {
-                Assert.Equal(expected, result);
             }
         }
     }
@@ -216,7 +157,7 @@ public sealed class InlineChainTests
     private static string Describe(in SymbolLookupResult result)
     {
         var frames = Enumerable.Range(0, result.InlineFrameCount).Select(result.GetInlineFrame);
-        return $"{result.Line} {result.GetFile()} " + string.Join(" | ", frames.Select(f => $"{f.GetFunctionName()} {f.GetFile()}:{f.Line} @{f.Address:x}"));
+        return $"{result.Line} {result.File} " + string.Join(" | ", frames.Select(f => $"{f.Name} {f.File}:{f.Line} @{f.Address:x}"));
     }
 
     /// <summary>
@@ -244,6 +185,8 @@ public sealed class InlineChainTests
     {
         var expected = ExpectedChain(function, address);
         Assert.True(expected.Count == result.InlineFrameCount, $"0x{address:x}: {result.InlineFrameCount} frames, expected {expected.Count}");
+        var record = function.LineRecords.FindIndex(r => r.Start <= address && address < r.End);
+        Assert.Equal(record >= 0 ? function.LineRecords[record].Start : null, result.LineAddress);
         if (expected.Count > 0)
         {
             Assert.Equal(NonZero(expected[0].CallLine), result.Line);
@@ -255,7 +198,7 @@ public sealed class InlineChainTests
             var frame = result.GetInlineFrame(i);
             Assert.Equal(range.Address, frame.Address);
             Assert.Equal(range.Size, frame.Size);
-            Assert.Equal($"origin_{range.Origin}", frame.GetFunctionName());
+            Assert.Equal($"origin_{range.Origin}", frame.Name);
             if (i > 0)
             {
                 Assert.Equal(NonZero(expected[expected.Count - i].CallLine), frame.Line);
@@ -355,10 +298,10 @@ public sealed class InlineChainTests
             text.Append($"INLINE {range.Depth} {range.CallLine} {range.Origin % 2} {range.Origin} {range.Address:x} {range.Size:x}\n");
         }
 
-        // Line records every 0x10 bytes: most of them cut by range boundaries, so their chain
-        // changes inside and is searched. Or, half the time, also split wherever a range starts or
-        // ends, as dump_syms writes them, so that each has one chain and is anchored to it; some
-        // of those are left out, leaving addresses without a line.
+        // Line records every 0x10 bytes: most of them cut by range boundaries, so that the index
+        // splits them into entries. Or, half the time, also split wherever a range starts or
+        // ends, as dump_syms writes them, so that each has one chain; some of those are left
+        // out, leaving inlined code without a line.
         var boundaries = new SortedSet<ulong>();
         for (var offset = 0UL; offset < size; offset += 0x10)
         {
@@ -377,11 +320,13 @@ public sealed class InlineChainTests
 
         boundaries.Add(FunctionStart + size);
         var starts = boundaries.ToArray();
+        var lineRecords = new List<(ulong Start, ulong End)>();
         for (var i = 0; i + 1 < starts.Length; i++)
         {
             if (!alignLines || random.Next(10) > 0)
             {
                 text.Append($"{starts[i]:x} {starts[i + 1] - starts[i]:x} {i + 1} 0\n");
+                lineRecords.Add((starts[i], starts[i + 1]));
             }
         }
 
@@ -389,10 +334,10 @@ public sealed class InlineChainTests
         var byDepth = Enumerable.Range(0, maxDepth + 1)
             .Select(depth => shuffled.Where(r => r.Depth == depth).OrderBy(r => r.Address).ToArray())
             .ToArray();
-        return new GeneratedFunction(text.ToString(), size, shuffled, byDepth);
+        return new GeneratedFunction(text.ToString(), size, shuffled, byDepth, lineRecords);
     }
 
     private sealed record GeneratedRange(uint Depth, ulong Address, uint Size, uint CallLine, uint Origin);
 
-    private sealed record GeneratedFunction(string Text, ulong Size, List<GeneratedRange> Ranges, GeneratedRange[][] ByDepth);
+    private sealed record GeneratedFunction(string Text, ulong Size, List<GeneratedRange> Ranges, GeneratedRange[][] ByDepth, List<(ulong Start, ulong End)> LineRecords);
 }

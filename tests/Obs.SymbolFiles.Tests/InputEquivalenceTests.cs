@@ -147,11 +147,11 @@ public sealed class InputEquivalenceTests
 
     internal static string Describe(SymbolLookupResult result)
     {
-        var parts = new List<string> { result.Function.GetName(), result.FunctionOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), result.GetFile() ?? "-", result.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-" };
+        var parts = new List<string> { result.Function.Name, result.FunctionOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), result.File ?? "-", result.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-" };
         for (var i = 0; i < result.InlineFrameCount; i++)
         {
             var frame = result.GetInlineFrame(i);
-            parts.Add($"{frame.GetFunctionName()}@{frame.GetFile()}:{frame.Line}");
+            parts.Add($"{frame.Name}@{frame.File}:{frame.Line}");
         }
 
         return string.Join('|', parts);

@@ -129,7 +129,7 @@ public sealed class MalformedInputTests
         Assert.Equal(2, index.Statistics.LineRecords);
         Assert.True(index.TryLookup(0x1005, out var result));
         Assert.Equal(2u, result.Line);
-        Assert.Equal("a.c", result.GetFile());
+        Assert.Equal("a.c", result.File);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class MalformedInputTests
         Assert.Equal(1, index.Statistics.Functions);
         Assert.Equal(1, index.Statistics.LineRecords);
         Assert.True(index.TryFindFunction(0x3000, out var p));
-        Assert.Equal("p", p.GetName());
+        Assert.Equal("p", p.Name);
         Assert.Equal(SymbolFileDiagnosticKind.LineTooLong, index.Diagnostics[0].Kind);
         Assert.Equal(3, index.Diagnostics[0].LineNumber);
         Assert.Equal(SymbolFileDiagnosticKind.OrphanFunctionLine, index.Diagnostics[1].Kind);
@@ -174,7 +174,7 @@ public sealed class MalformedInputTests
         Assert.Equal(1, index.Statistics.Functions);
         Assert.Equal(3, index.Statistics.OverlapsDropped);
         Assert.True(index.TryFindFunction(0x1005, out var function));
-        Assert.Equal("a", function.GetName());
+        Assert.Equal("a", function.Name);
     }
 
     [Fact]
@@ -185,12 +185,12 @@ public sealed class MalformedInputTests
         var index = Parse(text);
 
         Assert.True(index.TryLookup(0x1000, out var first));
-        Assert.Equal("first", first.Function.GetName());
+        Assert.Equal("first", first.Function.Name);
         Assert.Equal(1u, first.Line);
         Assert.True(index.TryLookup(0x100f, out var second));
         Assert.Equal(2u, second.Line);
         Assert.True(index.TryFindFunction(0x3000, out var third));
-        Assert.Equal("third", third.GetName());
+        Assert.Equal("third", third.Name);
 
         Assert.True(index.TryFindCfiRules(0x2005, out var rules));
         Assert.Equal(".cfa: $rsp 8 + .ra: .cfa -8 + ^\n.cfa: $rsp 12 +", rules.ToString());
@@ -209,7 +209,7 @@ public sealed class MalformedInputTests
         Assert.Equal("5A9832E5", index.CodeId);
         Assert.Equal("my module.dll", index.CodeFile);
         Assert.True(index.TryFindFunction(0x15, out var function));
-        Assert.Equal("operator new(unsigned int, void *)", function.GetName());
+        Assert.Equal("operator new(unsigned int, void *)", function.Name);
         Assert.Equal(4u, function.ParameterSize);
     }
 
@@ -234,10 +234,10 @@ public sealed class MalformedInputTests
 
         Assert.True(index.TryLookup(0x1012, out var result));
         Assert.Equal(7u, result.Line);
-        Assert.Null(result.GetFile());
+        Assert.Null(result.File);
         var inline = Assert.Single(Enumerable.Range(0, result.InlineFrameCount).Select(result.GetInlineFrame));
-        Assert.Equal(InlineFrame.MissingOriginName, inline.GetFunctionName());
-        Assert.Equal("a.c", inline.GetFile());
+        Assert.Equal(InlineFrame.MissingOriginName, inline.Name);
+        Assert.Equal("a.c", inline.File);
         Assert.Equal(3u, inline.Line);
     }
 
@@ -251,7 +251,7 @@ public sealed class MalformedInputTests
         Assert.Equal(1, index.Statistics.Functions);
         Assert.Equal(1, index.Statistics.SkippedLines);
         Assert.True(index.TryLookup(0xfffffffffffffffe, out var result));
-        Assert.Equal("end_of_space", result.Function.GetName());
+        Assert.Equal("end_of_space", result.Function.Name);
         Assert.Equal(4294967295u, result.Line);
         Assert.Equal(0, result.InlineFrameCount);
     }

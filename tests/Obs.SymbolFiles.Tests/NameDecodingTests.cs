@@ -30,19 +30,19 @@ public sealed class NameDecodingTests
         var index = SymbolIndex.Parse(Utf8Sym);
 
         Assert.True(index.TryLookup(0x1004, out var inlined));
-        Assert.Equal("na\u00efve::caf\u00e9<\U0001F600>", inlined.Function.GetName());
-        Assert.Equal("/src/plain.cc", inlined.GetFile());
+        Assert.Equal("na\u00efve::caf\u00e9<\U0001F600>", inlined.Function.Name);
+        Assert.Equal("/src/plain.cc", inlined.File);
         Assert.Equal(2, inlined.InlineFrameCount);
-        Assert.Equal("ascii::inlined", inlined.GetInlineFrame(0).GetFunctionName());
-        Assert.Equal("/src/\u65e5\u672c/caf\u00e9.cc", inlined.GetInlineFrame(0).GetFile());
-        Assert.Equal("\u00fcber::inlined\u2192fn", inlined.GetInlineFrame(1).GetFunctionName());
-        Assert.Equal("/src/\u65e5\u672c/caf\u00e9.cc", inlined.GetInlineFrame(1).GetFile());
+        Assert.Equal("ascii::inlined", inlined.GetInlineFrame(0).Name);
+        Assert.Equal("/src/\u65e5\u672c/caf\u00e9.cc", inlined.GetInlineFrame(0).File);
+        Assert.Equal("\u00fcber::inlined\u2192fn", inlined.GetInlineFrame(1).Name);
+        Assert.Equal("/src/\u65e5\u672c/caf\u00e9.cc", inlined.GetInlineFrame(1).File);
 
         Assert.True(index.TryLookup(0x2000, out var plain));
-        Assert.Equal("plain::function", plain.Function.GetName());
+        Assert.Equal("plain::function", plain.Function.Name);
 
         Assert.True(index.TryLookup(0x3004, out var publicSymbol));
-        Assert.Equal("pub\u00e9lic", publicSymbol.Function.GetName());
+        Assert.Equal("pub\u00e9lic", publicSymbol.Function.Name);
         Assert.Equal("lib\u00e9.so", index.CodeFile);
     }
 
@@ -59,7 +59,7 @@ public sealed class NameDecodingTests
         var index = SymbolIndex.Parse(text.ToArray());
 
         Assert.True(index.TryLookup(0x1000, out var result));
-        Assert.Equal(Encoding.UTF8.GetString(name), result.Function.GetName());
+        Assert.Equal(Encoding.UTF8.GetString(name), result.Function.Name);
         Assert.Equal(name, result.Function.NameUtf8.ToArray());
     }
 }

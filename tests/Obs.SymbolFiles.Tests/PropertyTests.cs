@@ -133,7 +133,7 @@ public sealed class PropertyTests
                 for (var i = 0; i < expected.Count; i++)
                 {
                     var frame = result.GetInlineFrame(expected.Count - 1 - i);
-                    Assert.Equal((expected[i].Address, expected[i].Origin), (frame.Address, uint.Parse(frame.GetFunctionName()["ns::inlined_".Length..frame.GetFunctionName().IndexOf('<', StringComparison.Ordinal)], CultureInfo.InvariantCulture)));
+                    Assert.Equal((expected[i].Address, expected[i].Origin), (frame.Address, uint.Parse(frame.Name["ns::inlined_".Length..frame.Name.IndexOf('<', StringComparison.Ordinal)], CultureInfo.InvariantCulture)));
                 }
             }
         }

@@ -30,4 +30,16 @@ internal static class BenchmarkInputs
 
         return path;
     }
+
+    /// <summary>The path of <paramref name="index"/> (built from the file of <paramref name="size"/>) saved, saving it if needed.</summary>
+    public static string SavedIndex(string size, Obs.SymbolFiles.SymbolIndex index)
+    {
+        var path = Path.ChangeExtension(SymbolFile(size), ".symindex");
+        if (!File.Exists(path))
+        {
+            index.Save(path);
+        }
+
+        return path;
+    }
 }

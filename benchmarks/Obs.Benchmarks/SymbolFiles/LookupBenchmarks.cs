@@ -4,14 +4,12 @@ using Obs.SymbolFiles;
 namespace Obs.Benchmarks.SymbolFiles;
 
 /// <summary>
-/// Symbolicating addresses drawn from inside FUNC ranges (fixed seed), on one thread. "with
-/// strings" turns the function name, the file and every inline frame's name and file into
-/// strings, as Breakpad's <c>FillSourceLineInfo</c> does (~90,000 lookups/s on the full-size
-/// file); "utf-8 only" reads the same data as spans. <c>TryLookup</c> takes one address at a
-/// time; <c>LookupMany</c> takes them 64 at a time, as a stack's frames come, and the names are
-/// read before the next batch; <c>EnumerateLookups</c> takes the same batches, and looks up
-/// later addresses while the names of earlier ones are read. "no names" reads only the chain's
-/// depth and the line record's address. Per-operation figures are per lookup.
+/// Symbolicating addresses drawn from inside FUNC ranges (fixed seed), on one thread, through a
+/// lease as a stack walk makes them. "with strings" turns the function name, the file and every
+/// inline frame's name and file into strings, as Breakpad's <c>FillSourceLineInfo</c> does;
+/// "utf-8 only" reads the same data as spans; "no names" reads only the chain's depth and the
+/// line. <c>TryLookup</c> takes one address at a time; <c>EnumerateLookups</c> takes a stack's
+/// 30 frames at once. Per-operation figures are per lookup.
 /// </summary>
 /// <remarks>
 /// <para><see cref="Size"/> "100kb" is an index that stays in cache: its figures are the
@@ -19,15 +17,17 @@ namespace Obs.Benchmarks.SymbolFiles;
 /// <para><see cref="Draw"/> "function" picks a FUNC at random, then an offset in it (every function
 /// equally likely, as the frames of many different crashes are); "byte" picks uniformly among
 /// all the bytes FUNC ranges cover, which favours large functions and their deeper inlining.</para>
+/// <para><see cref="Form"/> "built" parses the text; "opened" saves that index to the temp folder
+/// and memory-maps it back (<see cref="SymbolIndex.Open"/>).</para>
 /// </remarks>
 [MemoryDiagnoser]
 public class LookupBenchmarks
 {
-    private const int Lookups = 1 << 19;
-    private const int BatchSize = 64;
+    private const int Lookups = 30 << 14;
+    private const int StackFrames = 30;
 
-    private readonly SymbolLookupResult[] _results = new SymbolLookupResult[BatchSize];
     private SymbolIndex _index = null!;
+    private SymbolIndexLease _lease = null!;
     private ulong[] _addresses = [];
 
     [Params("100kb", "20mb", "full")]
@@ -36,19 +36,39 @@ public class LookupBenchmarks
     [Params("function", "byte")]
     public string Draw { get; set; } = "function";
 
+    [Params("built", "opened")]
+    public string Form { get; set; } = "built";
+
     [GlobalSetup]
     public void Setup()
     {
-        _index = SymbolIndex.Load(BenchmarkInputs.SymbolFile(Size));
+        var text = BenchmarkInputs.SymbolFile(Size);
+        _index = SymbolIndex.Load(text);
+        if (Form == "opened")
+        {
+            var saved = BenchmarkInputs.SavedIndex(Size, _index);
+            _index.Dispose();
+            _index = SymbolIndex.Open(saved);
+        }
+
+        _lease = _index.TryLease(out var lease) ? lease : throw new InvalidOperationException("a fresh index refused a lease");
+
         _addresses = DrawAddresses(_index, Draw == "byte", new Random(12345), Lookups);
 
         long frames = 0;
         foreach (var address in _addresses)
         {
-            frames += _index.TryLookup(address, out var result) ? result.InlineFrameCount : 0;
+            frames += _lease.TryLookup(address, out var result) ? result.InlineFrameCount : 0;
         }
 
-        Console.WriteLine($"// {Size}, draw by {Draw}: {_index.Statistics.Functions:N0} functions, {frames / (double)_addresses.Length:F2} inline frames per lookup");
+        Console.WriteLine($"// {Size} {Form}, draw by {Draw}: {_index.Statistics.Functions:N0} functions, {frames / (double)_addresses.Length:F2} inline frames per lookup");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _lease.Dispose();
+        _index.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Lookups, Description = "TryLookup, with strings")]
@@ -57,9 +77,27 @@ public class LookupBenchmarks
         long total = 0;
         foreach (var address in _addresses)
         {
-            if (_index.TryLookup(address, out var result))
+            if (_lease.TryLookup(address, out var result))
             {
                 total += ToStrings(result);
+            }
+        }
+
+        return total;
+    }
+
+    [Benchmark(OperationsPerInvoke = Lookups, Description = "EnumerateLookups x30, with strings")]
+    public long EnumerateLookupsWithStrings()
+    {
+        long total = 0;
+        for (var start = 0; start < _addresses.Length; start += StackFrames)
+        {
+            foreach (ref readonly var result in _lease.EnumerateLookups(_addresses.AsSpan(start, StackFrames)))
+            {
+                if (result.IsFound)
+                {
+                    total += ToStrings(result);
+                }
             }
         }
 
@@ -72,7 +110,7 @@ public class LookupBenchmarks
         long total = 0;
         foreach (var address in _addresses)
         {
-            if (!_index.TryLookup(address, out var result))
+            if (!_lease.TryLookup(address, out var result))
             {
                 continue;
             }
@@ -81,61 +119,23 @@ public class LookupBenchmarks
             for (var i = 0; i < result.InlineFrameCount; i++)
             {
                 var frame = result.GetInlineFrame(i);
-                total += frame.FunctionNameUtf8.Length + frame.FileUtf8.Length + (frame.Line ?? 0);
+                total += frame.NameUtf8.Length + frame.FileUtf8.Length + (frame.Line ?? 0);
             }
         }
 
         return total;
     }
 
-    [Benchmark(OperationsPerInvoke = Lookups, Description = "LookupMany x64, with strings")]
-    public long LookupManyWithStrings()
-    {
-        long total = 0;
-        for (var start = 0; start < _addresses.Length; start += BatchSize)
-        {
-            _index.LookupMany(_addresses.AsSpan(start, BatchSize), _results);
-            foreach (ref readonly var result in _results.AsSpan())
-            {
-                if (result.IsFound)
-                {
-                    total += ToStrings(result);
-                }
-            }
-        }
-
-        return total;
-    }
-
-    [Benchmark(OperationsPerInvoke = Lookups, Description = "EnumerateLookups x64, with strings")]
-    public long EnumerateLookupsWithStrings()
-    {
-        long total = 0;
-        for (var start = 0; start < _addresses.Length; start += BatchSize)
-        {
-            foreach (ref readonly var result in _index.EnumerateLookups(_addresses.AsSpan(start, BatchSize)))
-            {
-                if (result.IsFound)
-                {
-                    total += ToStrings(result);
-                }
-            }
-        }
-
-        return total;
-    }
-
-    [Benchmark(OperationsPerInvoke = Lookups, Description = "LookupMany x64, no names")]
-    public long LookupManyWithoutNames()
+    [Benchmark(OperationsPerInvoke = Lookups, Description = "TryLookup, no names")]
+    public long LookupWithoutNames()
     {
         // The lookups alone (function, line, inline chain): the cost the names add is the difference.
         long total = 0;
-        for (var start = 0; start < _addresses.Length; start += BatchSize)
+        foreach (var address in _addresses)
         {
-            _index.LookupMany(_addresses.AsSpan(start, BatchSize), _results);
-            foreach (ref readonly var result in _results.AsSpan())
+            if (_lease.TryLookup(address, out var result))
             {
-                total += result.InlineFrameCount + (long)(result.LineAddress ?? 0);
+                total += result.InlineFrameCount + (long)(result.Line ?? 0);
             }
         }
 
@@ -144,11 +144,11 @@ public class LookupBenchmarks
 
     private static long ToStrings(in SymbolLookupResult result)
     {
-        long total = result.Function.GetName().Length + (result.GetFile()?.Length ?? 0) + (result.Line ?? 0);
+        long total = result.Function.Name.Length + (result.File?.Length ?? 0) + (result.Line ?? 0);
         for (var i = 0; i < result.InlineFrameCount; i++)
         {
             var frame = result.GetInlineFrame(i);
-            total += frame.GetFunctionName().Length + (frame.GetFile()?.Length ?? 0) + (frame.Line ?? 0);
+            total += frame.Name.Length + (frame.File?.Length ?? 0) + (frame.Line ?? 0);
         }
 
         return total;
@@ -157,7 +157,7 @@ public class LookupBenchmarks
     private static ulong[] DrawAddresses(SymbolIndex index, bool byByte, Random random, int count)
     {
         // The benchmark assembly sees the index's internal tables: take the kept FUNC ranges.
-        var functions = index.Tables.Functions.Span;
+        var functions = index.Core.Tables.Functions.Span;
         var coveredBefore = new long[functions.Length + 1];
         for (var i = 0; i < functions.Length; i++)
         {

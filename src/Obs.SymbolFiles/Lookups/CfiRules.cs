@@ -2,10 +2,13 @@ using System.Text;
 
 namespace Obs.SymbolFiles;
 
-/// <summary>The STACK CFI rules in force at an address (see <see cref="SymbolIndex.TryFindCfiRules"/>).</summary>
+/// <summary>
+/// The STACK CFI rules in force at an address (see <see cref="SymbolIndexReference.TryFindCfiRules"/>).
+/// Valid while the reference it was obtained through is held.
+/// </summary>
 public readonly struct CfiRules
 {
-    private readonly SymbolIndex? _index;
+    private readonly SymbolIndexReference? _source;
 
     // The text can be longer than a StringRef describes (an INIT with many rows): kept as a
     // segment, offset and length of its own.
@@ -13,9 +16,9 @@ public readonly struct CfiRules
     private readonly uint _offset;
     private readonly int _length;
 
-    internal CfiRules(SymbolIndex index, ulong address, uint size, int segment, uint offset, int length, int rowCount)
+    internal CfiRules(SymbolIndexReference source, ulong address, uint size, int segment, uint offset, int length, int rowCount)
     {
-        _index = index;
+        _source = source;
         Address = address;
         Size = size;
         _segment = segment;
@@ -35,20 +38,45 @@ public readonly struct CfiRules
 
     /// <summary>
     /// The INIT rules and each applicable row's rules, one line each (<c>'\n'</c>-separated), as
-    /// UTF-8: the input of <see cref="CfiEvaluator"/>. Valid while the index is reachable.
+    /// UTF-8: the input of <see cref="CfiEvaluator"/>. A span into the index, valid while the
+    /// reference this was obtained through is held.
     /// </summary>
-    public ReadOnlySpan<byte> RulesUtf8 => (_index ?? throw new InvalidOperationException("The rules are empty (default).")).SegmentBytes(_segment, _offset, _length);
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public ReadOnlySpan<byte> RulesUtf8
+    {
+        get
+        {
+            var source = _source ?? throw new InvalidOperationException("The rules are empty (default).");
+            var core = source.Enter();
+            try
+            {
+                return core.View.SegmentBytes(_segment, _offset, _length);
+            }
+            finally
+            {
+                source.Exit();
+            }
+        }
+    }
 
-    /// <summary>The rules as a string.</summary>
+    /// <summary>The rules as a string (empty for <c>default</c>).</summary>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
     public override string ToString()
     {
-        if (_index is null)
+        if (_source is null)
         {
             return string.Empty;
         }
 
-        var text = Encoding.UTF8.GetString(RulesUtf8);
-        GC.KeepAlive(_index);
-        return text;
+        var core = _source.Enter();
+        try
+        {
+            return Encoding.UTF8.GetString(core.View.SegmentBytes(_segment, _offset, _length));
+        }
+        finally
+        {
+            _source.Exit();
+        }
     }
 }

@@ -12,15 +12,18 @@ public enum StackWinFrameType
     FrameData = 4,
 }
 
-/// <summary>A STACK WIN record (see <see cref="SymbolIndex.TryFindStackWin"/>).</summary>
+/// <summary>
+/// A STACK WIN record (see <see cref="SymbolIndexReference.TryFindStackWin"/>). Its program is valid
+/// while the reference it was obtained through is held.
+/// </summary>
 public readonly struct StackWinFrameInfo
 {
-    private readonly SymbolIndex? _index;
+    private readonly SymbolIndexReference? _source;
     private readonly StackWinRecord _record;
 
-    internal StackWinFrameInfo(SymbolIndex index, in StackWinRecord record)
+    internal StackWinFrameInfo(SymbolIndexReference source, in StackWinRecord record)
     {
-        _index = index;
+        _source = source;
         _record = record;
     }
 
@@ -54,11 +57,49 @@ public readonly struct StackWinFrameInfo
     /// <summary>FPO only: the function uses EBP as a general register (it saved the caller's EBP).</summary>
     public bool AllocatesBasePointer => _record.AllocatesBasePointer != 0;
 
-    /// <summary>FrameData only: the program string as UTF-8 (empty for FPO). Valid while the index is reachable.</summary>
-    public ReadOnlySpan<byte> ProgramStringUtf8 =>
-        _index is null || _record.HasProgramString == 0 ? default : _index.StringBytes(_record.ProgramString);
+    /// <summary>FrameData only: the program string as UTF-8 (empty for FPO): a span into the index, valid while the reference this was obtained through is held.</summary>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    public ReadOnlySpan<byte> ProgramStringUtf8
+    {
+        get
+        {
+            if (_source is null || _record.HasProgramString == 0)
+            {
+                return default;
+            }
 
-    /// <summary>FrameData only: the program string, or null for FPO.</summary>
-    public string? GetProgramString() =>
-        _index is null || _record.HasProgramString == 0 ? null : _index.DecodeString(_record.ProgramString);
+            var core = _source.Enter();
+            try
+            {
+                return core.StringBytes(_record.ProgramString);
+            }
+            finally
+            {
+                _source.Exit();
+            }
+        }
+    }
+
+    /// <summary>FrameData only: the program string (decoded on each call: a new string), or null for FPO.</summary>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    public string? ProgramString
+    {
+        get
+        {
+            if (_source is null || _record.HasProgramString == 0)
+            {
+                return null;
+            }
+
+            var core = _source.Enter();
+            try
+            {
+                return core.DecodeString(_record.ProgramString);
+            }
+            finally
+            {
+                _source.Exit();
+            }
+        }
+    }
 }

@@ -6,27 +6,22 @@ namespace Obs.SymbolFiles;
 /// What covers an address: the function, its source position and the inlined calls at that
 /// address. Follows rust-minidump: the outer (real) function's position is the call site of
 /// its depth-0 inlinee when inlined code covers the address, else the line record's; inlined
-/// frames are numbered innermost first.
+/// frames are numbered innermost first. Valid while the reference it was obtained through is
+/// held (see <see cref="SymbolIndexReference"/>).
 /// </summary>
 public readonly struct SymbolLookupResult
 {
-    /// <summary><see cref="_innermost"/> value: the chain's ranges are searched for, one depth at a time, when asked for.</summary>
-    internal const int SearchedChain = -2;
+    private readonly SymbolIndexReference? _source;
 
-    private readonly SymbolIndex? _index;
+    /// <summary>The line entry covering the address (an index into the function's), or -1.</summary>
     private readonly int _line;
 
-    /// <summary>
-    /// The innermost range of an anchored chain (its parents are the rest of the chain; see
-    /// <see cref="InlineRangeRecord.ParentDistance"/>), -1 without inlined calls, or
-    /// <see cref="SearchedChain"/>. One index rather than a range per depth keeps the result
-    /// small: results are copied into the caller's span, and read a few times at most.
-    /// </summary>
+    /// <summary>The innermost range of the chain (an index into the function's segment), or -1; the rest of the chain is its parents.</summary>
     private readonly int _innermost;
 
-    internal SymbolLookupResult(SymbolIndex index, ulong address, SymbolFunction function, int line, int inlineFrameCount, int innermost)
+    internal SymbolLookupResult(SymbolIndexReference source, ulong address, SymbolFunction function, int line, int inlineFrameCount, int innermost)
     {
-        _index = index;
+        _source = source;
         Address = address;
         Function = function;
         _line = line;
@@ -37,8 +32,8 @@ public readonly struct SymbolLookupResult
     /// <summary>The address looked up.</summary>
     public ulong Address { get; }
 
-    /// <summary>False for <c>default</c>: what <see cref="SymbolIndex.LookupMany"/> and <see cref="SymbolIndex.EnumerateLookups"/> give for an address nothing covers.</summary>
-    public bool IsFound => _index is not null;
+    /// <summary>False for <c>default</c>: what <see cref="SymbolIndexReference.EnumerateLookups"/> gives for an address nothing covers.</summary>
+    public bool IsFound => _source is not null;
 
     /// <summary>The FUNC (or PUBLIC) covering the address.</summary>
     public SymbolFunction Function { get; }
@@ -52,36 +47,110 @@ public readonly struct SymbolLookupResult
     /// <summary>Number of inlined calls at the address (0 when none).</summary>
     public int InlineFrameCount { get; }
 
-    /// <summary>Start of the line record covering the address, or null.</summary>
-    public ulong? LineAddress => _line >= 0 ? LineRecord.Address : null;
+    /// <summary>
+    /// Start of the line record covering the address (where the record starts before its function,
+    /// the function's start), or null when none does.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public ulong? LineAddress
+    {
+        get
+        {
+            var core = Source.Enter();
+            try
+            {
+                if (_line < 0 || !Entry(core).HasLine)
+                {
+                    return null;
+                }
+
+                // A record that range boundaries cut is several entries: its start is the first's.
+                var entries = core.View.LinesOf(core.View.Function(Function.Record));
+                var first = _line;
+                while (first > 0 && entries[first].ContinuesLine)
+                {
+                    first--;
+                }
+
+                return entries[first].Address;
+            }
+            finally
+            {
+                Source.Exit();
+            }
+        }
+    }
 
     /// <summary>
     /// The source line of the outer function at this address: the call site of the outermost
     /// inlined call, or the line record's line. Null when unknown (a line number of 0 counts as
     /// unknown, as in rust-minidump).
     /// </summary>
-    public uint? Line => InlineFrameCount > 0 ? NonZero(RangeAtDepth(0).CallLine) : LineRecordLine;
-
-    /// <summary>The source file of the outer function's position, as UTF-8 (empty when unknown).</summary>
-    public ReadOnlySpan<byte> FileUtf8 => FileId is { } id ? Index.GetFileNameUtf8(id) : default;
-
-    private SymbolIndex Index => _index ?? throw new InvalidOperationException("The lookup result is empty (default).");
-
-    private ref readonly LineRecord LineRecord => ref Index.View.LinesOf(Function.Record)[_line];
-
-    private uint? LineRecordLine => _line >= 0 ? NonZero(LineRecord.Line) : null;
-
-    private uint? LineRecordFile => _line >= 0 ? LineRecord.File : null;
-
-    private uint? FileId => InlineFrameCount > 0 ? CallFile(RangeAtDepth(0)) : LineRecordFile;
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public uint? Line
+    {
+        get
+        {
+            var core = Source.Enter();
+            try
+            {
+                return InlineFrameCount > 0 ? NonZero(RangeAtDepth(core, 0).CallLine) : LineRecordLine(core);
+            }
+            finally
+            {
+                Source.Exit();
+            }
+        }
+    }
 
     /// <summary>The source file of the outer function's position (the full path of the FILE record), or null.</summary>
-    public string? GetFile() => FileId is { } id ? Index.GetFileName(id) : null;
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public string? File
+    {
+        get
+        {
+            var core = Source.Enter();
+            try
+            {
+                return FileId(core) is { } id ? core.GetFileName(id) : null;
+            }
+            finally
+            {
+                Source.Exit();
+            }
+        }
+    }
+
+    /// <summary>The source file of the outer function's position, as UTF-8 (empty when unknown): a span into the index, valid while the reference this was obtained through is held.</summary>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public ReadOnlySpan<byte> FileUtf8
+    {
+        get
+        {
+            var core = Source.Enter();
+            try
+            {
+                return FileId(core) is { } id ? core.GetFileNameUtf8(id) : default;
+            }
+            finally
+            {
+                Source.Exit();
+            }
+        }
+    }
+
+    private SymbolIndexReference Source => _source ?? throw new InvalidOperationException("The lookup result is empty (default).");
 
     /// <summary>
     /// An inlined call at the address: index 0 is the innermost (the code actually executing),
     /// <see cref="InlineFrameCount"/> − 1 the one called directly by the outer function.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not below <see cref="InlineFrameCount"/>.</exception>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
     public InlineFrame GetInlineFrame(int index)
     {
         if ((uint)index >= (uint)InlineFrameCount)
@@ -89,52 +158,52 @@ public readonly struct SymbolLookupResult
             ThrowHelper.ThrowArgumentOutOfRange(nameof(index));
         }
 
-        var ranges = Index.View.InlinesOf(Function.Record);
-        if (index == 0)
+        var core = Source.Enter();
+        try
         {
-            // The innermost inlined function is where the line record points.
-            ref readonly var innermost = ref ranges[RangeIndex(ranges, InlineFrameCount - 1)];
-            return new InlineFrame(Index, innermost.OriginName, innermost.Address, innermost.Size, LineRecordFile, LineRecordLine);
-        }
+            ref readonly var function = ref core.View.Function(Function.Record);
+            if (index == 0)
+            {
+                // The innermost inlined function is where the line record points.
+                ref readonly var innermost = ref core.View.Range(function, _innermost);
+                return new InlineFrame(Source, innermost.OriginName, innermost.Address, innermost.Size, LineRecordFile(core), LineRecordLine(core));
+            }
 
-        // Its position is the call site of the inlined call it makes (one depth deeper).
-        var calleeDepth = InlineFrameCount - index;
-        var calleeIndex = RangeIndex(ranges, calleeDepth);
-        ref readonly var callee = ref ranges[calleeIndex];
-        ref readonly var range = ref ranges[CallerRange(ranges, calleeIndex, calleeDepth)];
-        return new InlineFrame(Index, range.OriginName, range.Address, range.Size, CallFile(callee), NonZero(callee.CallLine));
+            // Its position is the call site of the inlined call it makes (one depth deeper).
+            var callee = RangeIndex(core, InlineFrameCount - index);
+            ref readonly var calleeRange = ref core.View.Range(function, callee);
+            ref readonly var range = ref core.View.Range(function, calleeRange.Parent);
+            return new InlineFrame(Source, range.OriginName, range.Address, range.Size, CallFile(calleeRange), NonZero(calleeRange.CallLine));
+        }
+        finally
+        {
+            Source.Exit();
+        }
     }
 
-    private ref readonly InlineRangeRecord RangeAtDepth(int depth)
-    {
-        var ranges = Index.View.InlinesOf(Function.Record);
-        return ref ranges[RangeIndex(ranges, depth)];
-    }
+    private ref readonly LineRecord Entry(SymbolIndexCore core) => ref core.View.LinesOf(core.View.Function(Function.Record))[_line];
 
-    /// <summary>The chain's range at a depth (below <see cref="InlineFrameCount"/>): an anchored chain's innermost range followed up its parents, else searched for.</summary>
-    private int RangeIndex(ReadOnlySpan<InlineRangeRecord> ranges, int depth)
-    {
-        if (_innermost < 0)
-        {
-            return SymbolIndex.FindInlineAtDepth(ranges, (uint)depth, Address);
-        }
+    private uint? LineRecordLine(SymbolIndexCore core) => _line >= 0 && Entry(core) is { HasLine: true } entry ? NonZero(entry.Line) : null;
 
+    private uint? LineRecordFile(SymbolIndexCore core) => _line >= 0 && Entry(core) is { HasLine: true } entry ? entry.File : null;
+
+    private uint? FileId(SymbolIndexCore core) => InlineFrameCount > 0 ? CallFile(RangeAtDepth(core, 0)) : LineRecordFile(core);
+
+    private ref readonly InlineRangeRecord RangeAtDepth(SymbolIndexCore core, int depth) =>
+        ref core.View.Range(core.View.Function(Function.Record), RangeIndex(core, depth));
+
+    /// <summary>The chain's range at a depth (below <see cref="InlineFrameCount"/>): the innermost range followed up its parents.</summary>
+    private int RangeIndex(SymbolIndexCore core, int depth)
+    {
+        ref readonly var function = ref core.View.Function(Function.Record);
         var range = _innermost;
         for (var d = InlineFrameCount - 1; d > depth; d--)
         {
-            range = ranges[range].ParentOf(range);
+            range = core.View.Range(function, range).Parent;
         }
 
         return range;
     }
-
-    /// <summary>
-    /// The chain's range one depth above <paramref name="range"/>, its range at
-    /// <paramref name="depth"/> (above 0): the parent link of an anchored chain, without walking
-    /// down from the innermost range again as <see cref="RangeIndex"/> would; else searched for.
-    /// </summary>
-    private int CallerRange(ReadOnlySpan<InlineRangeRecord> ranges, int range, int depth) =>
-        _innermost >= 0 ? ranges[range].ParentOf(range) : SymbolIndex.FindInlineAtDepth(ranges, (uint)(depth - 1), Address);
 
     private static uint? CallFile(in InlineRangeRecord range) =>
         range.CallFile == InlineRangeRecord.NoFile ? null : range.CallFile;
@@ -142,19 +211,19 @@ public readonly struct SymbolLookupResult
     private static uint? NonZero(uint line) => line == 0 ? null : line;
 }
 
-/// <summary>An inlined call covering the looked-up address.</summary>
+/// <summary>An inlined call covering the looked-up address. Valid while the reference it was obtained through is held.</summary>
 public readonly struct InlineFrame
 {
     /// <summary>The name rust-minidump gives an inlined function whose INLINE_ORIGIN is missing.</summary>
     public const string MissingOriginName = "<name omitted>";
 
-    private readonly SymbolIndex? _index;
+    private readonly SymbolIndexReference? _source;
     private readonly StringRef _name;
     private readonly uint? _file;
 
-    internal InlineFrame(SymbolIndex index, StringRef name, ulong address, uint size, uint? file, uint? line)
+    internal InlineFrame(SymbolIndexReference source, StringRef name, ulong address, uint size, uint? file, uint? line)
     {
-        _index = index;
+        _source = source;
         _name = name;
         Address = address;
         Size = size;
@@ -171,17 +240,105 @@ public readonly struct InlineFrame
     /// <summary>The source line executing in this inlined function: the call site of the next deeper call, or the line record's line. Null when unknown.</summary>
     public uint? Line { get; }
 
-    /// <summary>The inlined function's name as UTF-8 (empty when its INLINE_ORIGIN is missing).</summary>
-    public ReadOnlySpan<byte> FunctionNameUtf8 => _name.IsMissing ? default : Index.StringBytes(_name);
+    /// <summary>The inlined function's name (decoded on each call: a new string); <see cref="MissingOriginName"/> when its INLINE_ORIGIN is missing.</summary>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public string Name
+    {
+        get
+        {
+            var source = Source;
+            if (_name.IsMissing)
+            {
+                return MissingOriginName;
+            }
 
-    /// <summary>The source file as UTF-8 (empty when unknown).</summary>
-    public ReadOnlySpan<byte> FileUtf8 => _file is { } id ? Index.GetFileNameUtf8(id) : default;
+            var core = source.Enter();
+            try
+            {
+                return core.DecodeString(_name);
+            }
+            finally
+            {
+                source.Exit();
+            }
+        }
+    }
 
-    private SymbolIndex Index => _index ?? throw new InvalidOperationException("The inline frame is empty (default).");
+    /// <summary>The inlined function's name as UTF-8 (empty when its INLINE_ORIGIN is missing): a span into the index, valid while the reference this was obtained through is held.</summary>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public ReadOnlySpan<byte> NameUtf8
+    {
+        get
+        {
+            var source = Source;
+            if (_name.IsMissing)
+            {
+                return default;
+            }
 
-    /// <summary>Decodes the inlined function's name; <see cref="MissingOriginName"/> when its INLINE_ORIGIN is missing.</summary>
-    public string GetFunctionName() => _name.IsMissing ? MissingOriginName : Index.DecodeString(_name);
+            var core = source.Enter();
+            try
+            {
+                return core.StringBytes(_name);
+            }
+            finally
+            {
+                source.Exit();
+            }
+        }
+    }
 
     /// <summary>The source file (the full path of the FILE record), or null.</summary>
-    public string? GetFile() => _file is { } id ? Index.GetFileName(id) : null;
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public string? File
+    {
+        get
+        {
+            var source = Source;
+            if (_file is not { } id)
+            {
+                return null;
+            }
+
+            var core = source.Enter();
+            try
+            {
+                return core.GetFileName(id);
+            }
+            finally
+            {
+                source.Exit();
+            }
+        }
+    }
+
+    /// <summary>The source file as UTF-8 (empty when unknown): a span into the index, valid while the reference this was obtained through is held.</summary>
+    /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">This is <c>default</c>.</exception>
+    public ReadOnlySpan<byte> FileUtf8
+    {
+        get
+        {
+            var source = Source;
+            if (_file is not { } id)
+            {
+                return default;
+            }
+
+            var core = source.Enter();
+            try
+            {
+                return core.GetFileNameUtf8(id);
+            }
+            finally
+            {
+                source.Exit();
+            }
+        }
+    }
+
+    private SymbolIndexReference Source => _source ?? throw new InvalidOperationException("The inline frame is empty (default).");
 }

@@ -7,8 +7,7 @@ namespace Obs.SymbolFiles.Parsing;
 /// Asks the kernel to start reading a whole file into the page cache. The parse reads a file in
 /// several places at once, a block at a time on each thread; when the file is not cached (a
 /// symbol file written a while ago, whose pages the kernel has since dropped), each thread
-/// waits on its reads in turn. Read ahead, the disk works while the threads parse (figures in
-/// docs/benchmarks.md). The hint is asynchronous and costs next to nothing for a cached file.
+/// waits on its reads in turn. Read ahead, the disk works while the threads parse. The hint is asynchronous and costs next to nothing for a cached file.
 /// </summary>
 internal static partial class FileReadAhead
 {

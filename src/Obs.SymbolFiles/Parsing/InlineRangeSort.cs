@@ -14,7 +14,7 @@ internal static class InlineRangeSort
     private const int StackLimit = 256;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Sort(Span<InlineRangeRecord> ranges)
+    public static void Sort(Span<ParsedInlineRange> ranges)
     {
         if (ranges.Length < 2 || IsSorted(ranges))
         {
@@ -29,7 +29,7 @@ internal static class InlineRangeSort
 
         if (maxDepth >= StackLimit || ranges.Length > 4096)
         {
-            StableSort.Sort<InlineRangeRecord, ByDepthThenAddress>(ranges);
+            StableSort.Sort<ParsedInlineRange, ByDepthThenAddress>(ranges);
             return;
         }
 
@@ -46,7 +46,7 @@ internal static class InlineRangeSort
             starts[d] += starts[d - 1];
         }
 
-        var copy = ranges.Length <= 128 ? stackalloc InlineRangeRecord[ranges.Length] : new InlineRangeRecord[ranges.Length];
+        var copy = ranges.Length <= 128 ? stackalloc ParsedInlineRange[ranges.Length] : new ParsedInlineRange[ranges.Length];
         foreach (ref readonly var range in ranges)
         {
             copy[starts[(int)range.Depth]++] = range;
@@ -69,7 +69,7 @@ internal static class InlineRangeSort
         }
     }
 
-    private static bool IsSorted(ReadOnlySpan<InlineRangeRecord> ranges)
+    private static bool IsSorted(ReadOnlySpan<ParsedInlineRange> ranges)
     {
         for (var i = 1; i < ranges.Length; i++)
         {

@@ -12,7 +12,7 @@ namespace Obs.SymbolFiles.Parsing;
 internal sealed class Segments : IDisposable
 {
     private readonly List<NativeBuffer<LineRecord>> _lines = [];
-    private readonly List<NativeBuffer<InlineRangeRecord>> _inlines = [];
+    private readonly List<NativeBuffer<ParsedInlineRange>> _inlines = [];
     private readonly List<NativeBuffer<byte>> _strings = [];
     private readonly int _chunkCount;
 
@@ -35,7 +35,7 @@ internal sealed class Segments : IDisposable
 
     public Span<LineRecord> Lines(int segment) => Buffer(_lines, segment).Span;
 
-    public Span<InlineRangeRecord> Inlines(int segment) => Buffer(_inlines, segment).Span;
+    public Span<ParsedInlineRange> Inlines(int segment) => Buffer(_inlines, segment).Span;
 
     public Span<byte> Strings(int segment) => Buffer(_strings, segment).Span;
 
@@ -88,26 +88,37 @@ internal sealed class Segments : IDisposable
         }
     }
 
-    /// <summary>Drops each segment's records past the compacted counts.</summary>
-    public void Truncate(int[] lineCounts, int[] inlineCounts)
+    /// <summary>Drops a segment's line records and inline ranges past the compacted counts.</summary>
+    public void Truncate(int segment, int lineCount, int inlineCount)
     {
-        for (var i = 0; i < _lines.Count; i++)
-        {
-            Buffer(_lines, i).Truncate(lineCounts[i]);
-            Buffer(_inlines, i).Truncate(inlineCounts[i]);
-        }
+        Buffer(_lines, segment).Truncate(lineCount);
+        Buffer(_inlines, segment).Truncate(inlineCount);
     }
 
-    public (NativeTable<LineRecord>[] Lines, NativeTable<InlineRangeRecord>[] Inlines, NativeTable<byte>[] Strings) Detach()
+    /// <summary>A segment's inline ranges, for appending the copies that chains need (see <see cref="InlineChainLinker"/>).</summary>
+    public ref NativeBuffer<ParsedInlineRange> InlineBuffer(int segment) => ref Buffer(_inlines, segment);
+
+    /// <summary>Replaces a segment's line records by its line entries (see <see cref="InlineChainLinker"/>), freeing the records.</summary>
+    public void ReplaceLines(int segment, ref NativeBuffer<LineRecord> entries)
     {
-        var lines = new NativeTable<LineRecord>[_lines.Count];
-        var inlines = new NativeTable<InlineRangeRecord>[_lines.Count];
-        var strings = new NativeTable<byte>[_lines.Count];
+        ref var lines = ref Buffer(_lines, segment);
+        lines.Dispose();
+        lines = entries;
+        entries = default;
+    }
+
+    /// <summary>Hands every segment to <paramref name="memory"/>; the inline ranges, linked by now, become <see cref="InlineRangeRecord"/>s.</summary>
+    public unsafe (Table<LineRecord>[] Lines, Table<InlineRangeRecord>[] Inlines, Table<byte>[] Strings) Detach(NativeIndexMemory memory)
+    {
+        var lines = new Table<LineRecord>[_lines.Count];
+        var inlines = new Table<InlineRangeRecord>[_lines.Count];
+        var strings = new Table<byte>[_lines.Count];
         for (var i = 0; i < lines.Length; i++)
         {
-            lines[i] = Buffer(_lines, i).Detach();
-            inlines[i] = Buffer(_inlines, i).Detach();
-            strings[i] = Buffer(_strings, i).Detach();
+            lines[i] = memory.Adopt(ref Buffer(_lines, i));
+            var parsed = memory.Adopt(ref Buffer(_inlines, i));
+            inlines[i] = new Table<InlineRangeRecord>((InlineRangeRecord*)parsed.Items, parsed.Count);
+            strings[i] = memory.Adopt(ref Buffer(_strings, i));
         }
 
         return (lines, inlines, strings);

@@ -1,16 +1,9 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
+using Obs.SymbolFiles.Storage;
+
 namespace Obs.SymbolFiles.Parsing;
-
-/// <summary>A record's sort key: an address, then a second key (range end or depth).</summary>
-internal interface ISortKey<T>
-    where T : unmanaged
-{
-    static abstract ulong Primary(in T record);
-
-    static abstract ulong Secondary(in T record);
-}
 
 /// <summary>
 /// Stable sorting of record spans by (primary, secondary). The overlap policy's "first wins"
@@ -114,60 +107,4 @@ internal static class StableSort
             return c != 0 ? c : Index.CompareTo(other.Index);
         }
     }
-}
-
-/// <summary>Sort keys of the record types.</summary>
-internal readonly struct ByRange : ISortKey<Storage.FunctionRecord>, ISortKey<Storage.LineRecord>, ISortKey<Storage.CfiInitRecord>
-{
-    public static ulong Primary(in Storage.FunctionRecord record) => record.Address;
-
-    public static ulong Secondary(in Storage.FunctionRecord record) => record.Address + record.Size;
-
-    public static ulong Primary(in Storage.LineRecord record) => record.Address;
-
-    public static ulong Secondary(in Storage.LineRecord record) => record.Address + record.Size;
-
-    public static ulong Primary(in Storage.CfiInitRecord record) => record.Address;
-
-    public static ulong Secondary(in Storage.CfiInitRecord record) => record.Address + record.Size;
-}
-
-/// <summary>Address only; ties keep file order. (Inline ranges are searched by address within one depth.)</summary>
-internal readonly struct ByAddress : ISortKey<Storage.PublicRecord>, ISortKey<Storage.StackWinRecord>, ISortKey<Storage.CfiDeltaRecord>, ISortKey<Storage.InlineRangeRecord>
-{
-    public static ulong Primary(in Storage.PublicRecord record) => record.Address;
-
-    public static ulong Secondary(in Storage.PublicRecord record) => 0;
-
-    public static ulong Primary(in Storage.StackWinRecord record) => record.Address;
-
-    public static ulong Secondary(in Storage.StackWinRecord record) => 0;
-
-    public static ulong Primary(in Storage.CfiDeltaRecord record) => record.Address;
-
-    public static ulong Secondary(in Storage.CfiDeltaRecord record) => 0;
-
-    public static ulong Primary(in Storage.InlineRangeRecord record) => record.Address;
-
-    public static ulong Secondary(in Storage.InlineRangeRecord record) => 0;
-}
-
-/// <summary>Inline ranges: depth, then address (the order lookups binary-search).</summary>
-internal readonly struct ByDepthThenAddress : ISortKey<Storage.InlineRangeRecord>
-{
-    public static ulong Primary(in Storage.InlineRangeRecord record) => record.Depth;
-
-    public static ulong Secondary(in Storage.InlineRangeRecord record) => record.Address;
-}
-
-/// <summary>FILE and INLINE_ORIGIN records: by id.</summary>
-internal readonly struct ById : ISortKey<Storage.FileRecord>, ISortKey<Storage.OriginRecord>
-{
-    public static ulong Primary(in Storage.FileRecord record) => record.Id;
-
-    public static ulong Secondary(in Storage.FileRecord record) => 0;
-
-    public static ulong Primary(in Storage.OriginRecord record) => record.Id;
-
-    public static ulong Secondary(in Storage.OriginRecord record) => 0;
 }

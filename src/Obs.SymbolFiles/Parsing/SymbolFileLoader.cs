@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Hashing;
 using System.IO.Pipelines;
 using System.Runtime.ExceptionServices;
 using Microsoft.Win32.SafeHandles;
@@ -23,10 +24,14 @@ internal static class SymbolFileLoader
     {
         var boundaries = SplitSpan(data, options);
         var chunks = CreateBuilders(boundaries.Length - 1, options);
+        ulong sourceHash;
         fixed (byte* start = data)
         {
             var address = (nint)start;
-            RunChunks(chunks, options, k =>
+            var hash = SourceHash.Start(start, data.Length);
+            try
+            {
+                RunChunks(chunks, options, k =>
             {
                 var from = boundaries[k];
                 var span = new ReadOnlySpan<byte>((byte*)address + from, checked((int)(boundaries[k + 1] - from)));
@@ -34,9 +39,17 @@ internal static class SymbolFileLoader
                 feeder.Feed(span);
                 feeder.Complete();
             });
+            }
+            finally
+            {
+                // The hash reads the pinned bytes: let it finish before they are unpinned.
+                WaitQuietly(hash);
+            }
+
+            sourceHash = hash.GetAwaiter().GetResult();
         }
 
-        return SymbolIndexAssembler.Assemble(chunks, options, data.Length);
+        return SymbolIndexAssembler.Assemble(chunks, options, data.Length, sourceHash);
     }
 
     public static SymbolIndex LoadFile(string path, SymbolParseOptions options)
@@ -53,14 +66,25 @@ internal static class SymbolFileLoader
         FileReadAhead.Hint(handle, length);
         var boundaries = SplitFile(handle, length, options);
         var chunks = CreateBuilders(boundaries.Length - 1, options);
-        RunChunks(chunks, options, k => ParseFileRange(handle, boundaries[k], boundaries[k + 1], chunks[k], options));
-        return SymbolIndexAssembler.Assemble(chunks, options, length);
+        var hash = SourceHash.Start(handle, length);
+        try
+        {
+            RunChunks(chunks, options, k => ParseFileRange(handle, boundaries[k], boundaries[k + 1], chunks[k], options));
+        }
+        finally
+        {
+            // The hash reads the handle: let it finish before the handle is closed.
+            WaitQuietly(hash);
+        }
+
+        return SymbolIndexAssembler.Assemble(chunks, options, length, hash.GetAwaiter().GetResult());
     }
 
     public static async ValueTask<SymbolIndex> LoadStreamAsync(Stream stream, SymbolParseOptions options, CancellationToken cancellationToken)
     {
         var chunks = CreateBuilders(1, options);
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBlockSize);
+        var hash = new XxHash3();
         long total = 0;
         try
         {
@@ -69,6 +93,7 @@ internal static class SymbolFileLoader
             while (!feeder.Stopped && (read = await stream.ReadAsync(buffer.AsMemory(0, ReadBlockSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 feeder.Feed(buffer.AsSpan(0, read));
+                hash.Append(buffer.AsSpan(0, read));
                 total += read;
             }
 
@@ -84,12 +109,13 @@ internal static class SymbolFileLoader
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return SymbolIndexAssembler.Assemble(chunks, options, total);
+        return SymbolIndexAssembler.Assemble(chunks, options, total, hash.GetCurrentHashAsUInt64());
     }
 
     public static async ValueTask<SymbolIndex> LoadPipeAsync(PipeReader reader, SymbolParseOptions options, CancellationToken cancellationToken)
     {
         var chunks = CreateBuilders(1, options);
+        var hash = new XxHash3();
         long total = 0;
         try
         {
@@ -101,6 +127,7 @@ internal static class SymbolFileLoader
                 foreach (var segment in buffer)
                 {
                     feeder.Feed(segment.Span);
+                    hash.Append(segment.Span);
                 }
 
                 total += buffer.Length;
@@ -122,8 +149,11 @@ internal static class SymbolFileLoader
             throw;
         }
 
-        return SymbolIndexAssembler.Assemble(chunks, options, total);
+        return SymbolIndexAssembler.Assemble(chunks, options, total, hash.GetCurrentHashAsUInt64());
     }
+
+    /// <summary>Waits for a task without throwing its exception (a failed parse throws its own).</summary>
+    private static void WaitQuietly(Task task) => ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
 
     private static void ParseFileRange(SafeFileHandle handle, long from, long to, SymbolTableBuilder builder, SymbolParseOptions options)
     {

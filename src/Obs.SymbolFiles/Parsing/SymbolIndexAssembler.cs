@@ -20,11 +20,18 @@ namespace Obs.SymbolFiles.Parsing;
 /// </summary>
 internal static class SymbolIndexAssembler
 {
-    public static SymbolIndex Assemble(List<SymbolTableBuilder> chunks, SymbolParseOptions options, long totalBytes)
+    /// <summary>Joins the chunks into an index; <paramref name="sourceHash"/> is the hash of the text (see <see cref="SourceHash"/>).</summary>
+    public static SymbolIndex Assemble(List<SymbolTableBuilder> chunks, SymbolParseOptions options, long totalBytes, ulong sourceHash)
     {
+        var memory = new NativeIndexMemory();
         try
         {
-            return AssembleCore(chunks, options, totalBytes);
+            return new SymbolIndex(AssembleCore(chunks, options, totalBytes, sourceHash, memory));
+        }
+        catch
+        {
+            memory.Dispose();
+            throw;
         }
         finally
         {
@@ -35,7 +42,7 @@ internal static class SymbolIndexAssembler
         }
     }
 
-    private static SymbolIndex AssembleCore(List<SymbolTableBuilder> chunks, SymbolParseOptions options, long totalBytes)
+    private static SymbolIndexCore AssembleCore(List<SymbolTableBuilder> chunks, SymbolParseOptions options, long totalBytes, ulong sourceHash, NativeIndexMemory memory)
     {
         var first = chunks[0];
         using var segments = new Segments(chunks);
@@ -114,21 +121,18 @@ internal static class SymbolIndexAssembler
         // INLINE_ORIGIN lines are read (each INLINE record was read by its own field count).
         var originsUseOldSyntax = oldInlineSyntax && !newInlineSyntax;
 
-        var files = BuildIdTable<FileRecord, ById>(ref first.Files);
-        var origins = BuildOrigins(ref first.Origins, originsUseOldSyntax);
-        var (functions, inlineDepths) = BuildFunctions(ref first.Functions, segments, origins, options.EffectiveParallelism, ref counters);
-        var publics = BuildPublics(ref first.Publics);
-        var (cfiInits, cfiDeltas) = BuildCfi(first, segments, ref counters);
-        var (frameData, fpo) = BuildStackWin(ref first.StackWin, ref counters);
-        var (lineSegments, inlineSegments, stringSegments) = segments.Detach();
+        var files = BuildIdTable<FileRecord, ById>(ref first.Files, memory);
 
-        var lineRecords = 0;
-        var inlineRanges = 0;
-        for (var i = 0; i < lineSegments.Length; i++)
-        {
-            lineRecords += lineSegments[i].Count;
-            inlineRanges += inlineSegments[i].Count;
-        }
+        // Inline records name their origin by id until BuildFunctions puts the origin's name in
+        // their place; lookups never read the origins, so the index does not keep them.
+        using var originMemory = new NativeIndexMemory();
+        var origins = BuildOrigins(ref first.Origins, originsUseOldSyntax, originMemory);
+        var (functions, lineRecords, inlineRanges) = BuildFunctions(ref first.Functions, segments, origins, options.EffectiveParallelism, ref counters, memory);
+        var (starts, buckets) = BuildFunctionSearch(functions, memory);
+        var publics = BuildPublics(ref first.Publics, memory);
+        var (cfiInits, cfiDeltas) = BuildCfi(first, segments, ref counters, memory);
+        var (frameData, fpo) = BuildStackWin(ref first.StackWin, ref counters, memory);
+        var (lineSegments, inlineSegments, stringSegments) = segments.Detach(memory);
 
         var statistics = new SymbolIndexStatistics
         {
@@ -155,22 +159,19 @@ internal static class SymbolIndexAssembler
 
         var tables = new SymbolTables(
             functions,
-            BuildStarts(functions),
+            starts,
+            buckets,
             lineSegments,
             inlineSegments,
-            inlineDepths,
             stringSegments,
             publics,
             files,
-            origins,
             cfiInits,
             cfiDeltas,
             frameData,
             fpo);
 
-        var metadata = CollectMetadata(chunks);
-
-        return new SymbolIndex(tables, metadata, statistics, diagnostics);
+        return new SymbolIndexCore(tables, memory, CollectMetadata(chunks), statistics, diagnostics, sourceHash);
     }
 
     private static void ResolveContinuation(
@@ -291,7 +292,7 @@ internal static class SymbolIndexAssembler
 
     /// <summary>Sorts FILE-like records by id; of several records with one id, the last in the file wins.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static IdTable<T> BuildIdTable<T, TKey>(ref NativeBuffer<T> records)
+    private static IdTable<T> BuildIdTable<T, TKey>(ref NativeBuffer<T> records, NativeIndexMemory memory)
         where T : unmanaged, IIdentified
         where TKey : ISortKey<T>
     {
@@ -318,10 +319,10 @@ internal static class SymbolIndexAssembler
             dense = span[i].Id == (uint)i;
         }
 
-        return new IdTable<T>(records.Detach(), dense);
+        return new IdTable<T>(memory.Adopt(ref records), dense);
     }
 
-    private static IdTable<OriginRecord> BuildOrigins(ref NativeBuffer<OriginRecord> records, bool oldSyntax)
+    private static IdTable<OriginRecord> BuildOrigins(ref NativeBuffer<OriginRecord> records, bool oldSyntax, NativeIndexMemory memory)
     {
         foreach (ref var origin in records.Span)
         {
@@ -337,12 +338,19 @@ internal static class SymbolIndexAssembler
             origin.OldNameSkip = 0;
         }
 
-        return BuildIdTable<OriginRecord, ById>(ref records);
+        return BuildIdTable<OriginRecord, ById>(ref records, memory);
     }
 
+    /// <summary>
+    /// Applies the overlap policy to the functions, compacts each segment's line records and
+    /// inline ranges to the kept functions', then builds each function's line entries and links
+    /// its inline chains (<see cref="InlineChainLinker"/>). Segments are independent: they are
+    /// done in parallel. Returns the functions sorted by address, and the kept line records and
+    /// inline ranges (as parsed, before entries and copies).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (NativeTable<FunctionRecord> Functions, NativeTable<int> InlineDepths) BuildFunctions(
-        ref NativeBuffer<FunctionRecord> table, Segments segments, IdTable<OriginRecord> origins, int parallelism, ref Counters counters)
+    private static (Table<FunctionRecord> Functions, int LineRecords, int InlineRanges) BuildFunctions(
+        ref NativeBuffer<FunctionRecord> table, Segments segments, IdTable<OriginRecord> origins, int parallelism, ref Counters counters, NativeIndexMemory memory)
     {
         var functions = table.Span;
         var order = SortedOrder<FunctionRecord, ByRange>(functions);
@@ -350,10 +358,7 @@ internal static class SymbolIndexAssembler
 
         // Compact each segment's lines and inline ranges in file order, where each function's
         // slice comes after the previous function's, so every move is to a lower index.
-        // Segments are independent: they are compacted in parallel.
         var bySegment = GroupBySegment(functions, keep, segments.Count);
-        var lineWrite = new int[segments.Count];
-        var inlineWrite = new int[segments.Count];
         var segmentCounters = new Counters[segments.Count];
         var shared = table;
         Parallel.For(0, segments.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, segment =>
@@ -362,76 +367,97 @@ internal static class SymbolIndexAssembler
             ref var local = ref segmentCounters[segment];
             var lines = segments.Lines(segment);
             var inlines = segments.Inlines(segment);
+            var lineWrite = 0;
+            var inlineWrite = 0;
             foreach (var i in bySegment[segment])
             {
                 ref var function = ref records[i];
                 var keptLines = NormalizeLines(lines.Slice(function.FirstLine, function.LineCount), ref local);
-                lines.Slice(function.FirstLine, keptLines).CopyTo(lines[lineWrite[segment]..]);
-                function.FirstLine = lineWrite[segment];
+                lines.Slice(function.FirstLine, keptLines).CopyTo(lines[lineWrite..]);
+                function.FirstLine = lineWrite;
                 function.LineCount = keptLines;
-                lineWrite[segment] += keptLines;
+                lineWrite += keptLines;
 
                 var ranges = inlines.Slice(function.FirstInline, function.InlineCount);
                 InlineRangeSort.Sort(ranges);
                 ResolveOrigins(ranges, origins);
-                ranges.CopyTo(inlines[inlineWrite[segment]..]);
-                function.FirstInline = inlineWrite[segment];
-                inlineWrite[segment] += function.InlineCount;
+                ranges.CopyTo(inlines[inlineWrite..]);
+                function.FirstInline = inlineWrite;
+                inlineWrite += function.InlineCount;
                 local.InlineRecords += function.InlineRecordCount;
+            }
+
+            segments.Truncate(segment, lineWrite, inlineWrite);
+            local.LineRecords = lineWrite;
+            local.InlineRanges = inlineWrite;
+
+            var entries = new NativeBuffer<LineRecord>();
+            try
+            {
+                entries.EnsureCapacity(lineWrite);
+                Dictionary<long, int>? copies = null;
+                lines = segments.Lines(segment);
+                foreach (var i in bySegment[segment])
+                {
+                    ref var function = ref records[i];
+                    InlineChainLinker.Link(ref function, lines.Slice(function.FirstLine, function.LineCount), ref segments.InlineBuffer(segment), ref entries, ref copies);
+                }
+
+                segments.ReplaceLines(segment, ref entries);
+            }
+            finally
+            {
+                entries.Dispose();
             }
         });
 
+        var lineRecords = 0;
+        var inlineRanges = 0;
         foreach (var local in segmentCounters)
         {
             counters.ZeroSize += local.ZeroSize;
             counters.Overlaps += local.Overlaps;
             counters.InlineRecords += local.InlineRecords;
+            lineRecords += local.LineRecords;
+            inlineRanges += local.InlineRanges;
         }
 
-        segments.Truncate(lineWrite, inlineWrite);
-
         var sorted = new NativeBuffer<FunctionRecord>();
-        var depths = new NativeBuffer<int>();
         sorted.EnsureCapacity(functions.Length);
         foreach (var index in order)
         {
             if (keep[index])
             {
-                ref var function = ref functions[index];
-                function.InlineDepths = function.InlineCount > SymbolTables.InlineDirectoryThreshold
-                    ? AddDepthDirectory(segments.Inlines(function.Segment).Slice(function.FirstInline, function.InlineCount), ref depths)
-                    : -1;
-                sorted.Add(function);
+                sorted.Add(functions[index]);
             }
         }
 
         table.Dispose();
-        return (sorted.Detach(), depths.Detach());
+        return (memory.Adopt(ref sorted), lineRecords, inlineRanges);
     }
 
-    /// <summary>
-    /// Appends the depth directory of a function's sorted inline ranges (see
-    /// <see cref="SymbolTables.InlineDepthStartsOf"/>) and returns where it starts. Each depth's
-    /// end is found by a binary search, so a big function costs a few reads per depth.
-    /// </summary>
-    private static int AddDepthDirectory(ReadOnlySpan<InlineRangeRecord> ranges, ref NativeBuffer<int> directory)
+    /// <summary>Every function's start, in the functions' order, and the directory over them (<see cref="AddressBuckets"/>).</summary>
+    private static (Table<ulong> Starts, Table<int> Buckets) BuildFunctionSearch(Table<FunctionRecord> functions, NativeIndexMemory memory)
     {
-        // The depth count (known at the end), then depth 0's start.
-        var start = directory.Count;
-        directory.Add(0);
-        directory.Add(0);
-        var depthCount = 0;
-        var depthStart = 0;
-        while (depthStart < ranges.Length && ranges[depthStart].Depth == (uint)depthCount)
+        var span = functions.Span;
+        var starts = new NativeBuffer<ulong>();
+        var buckets = new NativeBuffer<int>();
+        try
         {
-            // Past the last range of this depth: the next depth's start.
-            depthStart += SortedSearch.LastAtOrBelow<InlineRangeRecord, ByDepthThenAddress>(ranges[depthStart..], (ulong)depthCount) + 1;
-            depthCount++;
-            directory.Add(depthStart);
-        }
+            starts.EnsureCapacity(span.Length);
+            for (var i = 0; i < span.Length; i++)
+            {
+                starts.Add(span[i].Address);
+            }
 
-        directory[start] = depthCount;
-        return start;
+            AddressBuckets.Build(starts.Span, ref buckets);
+            return (memory.Adopt(ref starts), memory.Adopt(ref buckets));
+        }
+        finally
+        {
+            starts.Dispose();
+            buckets.Dispose();
+        }
     }
 
     /// <summary>
@@ -554,7 +580,7 @@ internal static class SymbolIndexAssembler
     /// call-site file from the origin.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ResolveOrigins(Span<InlineRangeRecord> ranges, IdTable<OriginRecord> origins)
+    private static void ResolveOrigins(Span<ParsedInlineRange> ranges, IdTable<OriginRecord> origins)
     {
         var table = origins.Table.Span;
         foreach (ref var range in ranges)
@@ -568,14 +594,14 @@ internal static class SymbolIndexAssembler
         }
     }
 
-    private static NativeTable<PublicRecord> BuildPublics(ref NativeBuffer<PublicRecord> publics)
+    private static Table<PublicRecord> BuildPublics(ref NativeBuffer<PublicRecord> publics, NativeIndexMemory memory)
     {
         StableSort.Sort<PublicRecord, ByAddress>(publics.Span);
-        return publics.Detach();
+        return memory.Adopt(ref publics);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (NativeTable<CfiInitRecord> Inits, NativeTable<CfiDeltaRecord> Deltas) BuildCfi(SymbolTableBuilder tables, Segments segments, ref Counters counters)
+    private static (Table<CfiInitRecord> Inits, Table<CfiDeltaRecord> Deltas) BuildCfi(SymbolTableBuilder tables, Segments segments, ref Counters counters, NativeIndexMemory memory)
     {
         var inits = tables.CfiInits.Span;
         var deltas = tables.CfiDeltas.Span;
@@ -613,7 +639,7 @@ internal static class SymbolIndexAssembler
         }
 
         tables.CfiInits.Dispose();
-        return (sorted.Detach(), tables.CfiDeltas.Detach());
+        return (memory.Adopt(ref sorted), memory.Adopt(ref tables.CfiDeltas));
     }
 
     /// <summary>
@@ -646,7 +672,7 @@ internal static class SymbolIndexAssembler
         }
     }
 
-    private static (NativeTable<StackWinRecord> FrameData, NativeTable<StackWinRecord> Fpo) BuildStackWin(ref NativeBuffer<StackWinRecord> records, ref Counters counters)
+    private static (Table<StackWinRecord> FrameData, Table<StackWinRecord> Fpo) BuildStackWin(ref NativeBuffer<StackWinRecord> records, ref Counters counters, NativeIndexMemory memory)
     {
         var frameData = new NativeBuffer<StackWinRecord>();
         var fpo = new NativeBuffer<StackWinRecord>();
@@ -670,7 +696,7 @@ internal static class SymbolIndexAssembler
         records.Dispose();
         RepairStackWin(ref frameData, ref counters);
         RepairStackWin(ref fpo, ref counters);
-        return (frameData.Detach(), fpo.Detach());
+        return (memory.Adopt(ref frameData), memory.Adopt(ref fpo));
     }
 
     private static void RepairStackWin(ref NativeBuffer<StackWinRecord> records, ref Counters counters)
@@ -711,20 +737,6 @@ internal static class SymbolIndexAssembler
         records.Truncate(write);
     }
 
-    /// <summary>Every function's start, in the functions' order.</summary>
-    private static NativeTable<ulong> BuildStarts(NativeTable<FunctionRecord> functions)
-    {
-        var span = functions.Span;
-        var starts = new NativeBuffer<ulong>();
-        starts.EnsureCapacity(span.Length);
-        for (var i = 0; i < span.Length; i++)
-        {
-            starts.Add(span[i].Address);
-        }
-
-        return starts.Detach();
-    }
-
     private struct Counters
     {
         public int ZeroSize;
@@ -732,6 +744,8 @@ internal static class SymbolIndexAssembler
         public int StackWinTruncated;
         public int StackWinDropped;
         public int InlineRecords;
+        public int LineRecords;
+        public int InlineRanges;
         public long SkippedLines;
         public long RecordLines;
         public long OversizedLines;

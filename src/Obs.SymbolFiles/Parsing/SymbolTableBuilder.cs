@@ -37,7 +37,7 @@ internal sealed class SymbolTableBuilder : IDisposable
 
     public NativeBuffer<FunctionRecord> Functions;
     public NativeBuffer<LineRecord> Lines;
-    public NativeBuffer<InlineRangeRecord> InlineRanges;
+    public NativeBuffer<ParsedInlineRange> InlineRanges;
     public NativeBuffer<PublicRecord> Publics;
     public NativeBuffer<FileRecord> Files;
     public NativeBuffer<OriginRecord> Origins;
@@ -473,11 +473,11 @@ internal sealed class SymbolTableBuilder : IDisposable
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddInlineRange(ulong address, uint size, uint depth, uint callLine, uint callFile, uint origin) =>
-        InlineRanges.Add(new InlineRangeRecord
+        InlineRanges.Add(new ParsedInlineRange
         {
             Address = address,
             Size = size,
-            Depth = (ushort)Math.Min(depth, InlineRangeRecord.MaxDepth),
+            Depth = depth,
             CallLine = callLine,
             CallFile = callFile,
             OriginName = StringRef.ForOriginId(origin),

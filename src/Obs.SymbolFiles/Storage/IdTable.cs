@@ -10,10 +10,10 @@ internal interface IIdentified
 /// Records sorted by id. Ids are nearly always 0, 1, 2, … in which case the id is the index and
 /// no search is needed.
 /// </summary>
-internal sealed class IdTable<T>(NativeTable<T> table, bool dense)
+internal readonly struct IdTable<T>(Table<T> table, bool dense)
     where T : unmanaged, IIdentified
 {
-    public NativeTable<T> Table { get; } = table;
+    public Table<T> Table { get; } = table;
 
     /// <summary>True when record <c>i</c> has id <c>i</c>.</summary>
     public bool Dense { get; } = dense;

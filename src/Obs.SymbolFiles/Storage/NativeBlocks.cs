@@ -5,15 +5,18 @@ namespace Obs.SymbolFiles.Storage;
 /// <summary>
 /// Memory for the index's native tables. On Linux, blocks of 4 MiB or more are mapped directly:
 /// 2 MiB-aligned and advised for transparent huge pages before they are first touched, grown by
-/// remapping their pages (never copied), and unmapped at once when freed. Filling a 700 MB index
-/// with 4 KiB pages took ~180,000 page faults, and growing by copying made the kernel zero about
-/// twice the final size: together about half of the parse time. Smaller blocks, and all blocks
+/// remapping their pages (never copied), and unmapped at once when freed. Filling a large index
+/// with 4 KiB pages takes a page fault per 4 KiB, and growing by copying makes the kernel zero
+/// about twice the final size. Blocks from 64 KiB are mapped too, on ordinary pages, so that
+/// disposing an index gives them back at once: from malloc, freed blocks of that size stay in its
+/// arenas, and a process that loads and disposes indexes grows. Smaller blocks, and all blocks
 /// elsewhere, come from <see cref="NativeMemory"/> and grow by copying.
 /// </summary>
 internal static unsafe partial class NativeBlocks
 {
     private const nuint HugePageSize = 2 << 20;
-    private const nuint MappedThreshold = 2 * HugePageSize;
+    private const nuint HugeThreshold = 2 * HugePageSize;
+    private const nuint MappedThreshold = 64 << 10;
     private const int ProtRead = 1;
     private const int ProtWrite = 2;
     private const int MapPrivate = 2;
@@ -92,6 +95,12 @@ internal static unsafe partial class NativeBlocks
         try
         {
             var size = RoundUp(length);
+            if (length < HugeThreshold)
+            {
+                var block = Mmap(0, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+                return block == -1 ? null : (void*)block;
+            }
+
             var aligned = MapAligned(size, ProtRead | ProtWrite, MapPrivate | MapAnonymous);
             if (aligned == 0)
             {
@@ -115,6 +124,12 @@ internal static unsafe partial class NativeBlocks
     private static void* TryRemap(void* block, nuint oldLength, nuint newLength)
     {
         var newSize = RoundUp(newLength);
+        if (newLength < HugeThreshold)
+        {
+            var grown = Mremap((nint)block, RoundUp(oldLength), newSize, MremapMayMove, 0);
+            return grown == -1 ? null : (void*)grown;
+        }
+
         var target = MapAligned(newSize, ProtNone, MapPrivate | MapAnonymous | MapNoReserve);
         if (target == 0)
         {
@@ -156,7 +171,12 @@ internal static unsafe partial class NativeBlocks
         return (nint)aligned;
     }
 
-    private static nuint RoundUp(nuint length) => (length + HugePageSize - 1) & ~(HugePageSize - 1);
+    /// <summary>The size of a mapping of <paramref name="length"/> bytes: whole huge pages for a huge block, whole pages otherwise.</summary>
+    private static nuint RoundUp(nuint length)
+    {
+        var unit = length >= HugeThreshold ? HugePageSize : (nuint)Environment.SystemPageSize;
+        return (length + unit - 1) & ~(unit - 1);
+    }
 
     [LibraryImport("libc.so.6", EntryPoint = "mmap")]
     private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);

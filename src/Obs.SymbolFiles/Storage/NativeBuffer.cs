@@ -10,7 +10,7 @@ namespace Obs.SymbolFiles.Storage;
 /// file reach hundreds of megabytes: a freed block goes back to the OS at once instead of
 /// waiting for a gen-2 GC, untouched capacity is never resident, and large blocks use huge pages
 /// and grow without copying (<see cref="NativeBlocks"/>). Capacity doubles; the finished buffer
-/// is handed to a <see cref="NativeTable{T}"/> as is.
+/// is handed to a <see cref="NativeIndexMemory"/> as is.
 /// </remarks>
 internal unsafe struct NativeBuffer<T> : IDisposable
     where T : unmanaged
@@ -78,25 +78,29 @@ internal unsafe struct NativeBuffer<T> : IDisposable
     }
 
     /// <summary>
-    /// Gives the memory to a <see cref="NativeTable{T}"/> (which frees it) and leaves this
-    /// buffer empty. The block keeps its capacity beyond the records; the part of it never
-    /// written (all of it unless the buffer was truncated) is address space rather than resident
-    /// memory, since large blocks are mapped, or come from malloc's own mappings, and their pages
-    /// are faulted in on first write.
+    /// Hands the block over (see <see cref="NativeIndexMemory.Adopt{T}"/>, which frees it later)
+    /// and leaves this buffer empty; null when there are no records (the block, if any, is freed).
+    /// The block keeps its capacity beyond the records; the part never written is address space
+    /// rather than resident memory, since large blocks are mapped, or come from malloc's own
+    /// mappings, and their pages are faulted in on first write.
     /// </summary>
-    public NativeTable<T> Detach()
+    public T* Detach(out nuint blockLength, out bool mapped)
     {
         if (_count == 0)
         {
             Dispose();
-            return NativeTable<T>.Empty;
+            blockLength = 0;
+            mapped = false;
+            return null;
         }
 
-        var table = new NativeTable<T>(_items, _count, CapacityBytes, _mapped);
+        var items = _items;
+        blockLength = CapacityBytes;
+        mapped = _mapped;
         _items = null;
         _count = 0;
         _capacity = 0;
-        return table;
+        return items;
     }
 
     /// <summary>Frees the memory.</summary>

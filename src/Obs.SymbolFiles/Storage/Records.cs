@@ -72,15 +72,12 @@ internal readonly record struct StringRef
 }
 
 /// <summary>
-/// A <c>FUNC</c> record and the slices of its line records and inline ranges, both in segment
-/// <see cref="Segment"/>. A function with many inline ranges also has a depth directory
-/// (<see cref="InlineDepths"/>, see <see cref="SymbolTables.InlineDepthStartsOf"/>).
+/// A <c>FUNC</c> record and the slices of its line entries (<see cref="LineRecord"/>) and inline
+/// ranges, both in segment <see cref="Segment"/>.
 /// </summary>
 /// <remarks>
 /// Padded from 56 to 64 bytes: a lookup reads one function record at random, and in a table of
-/// 56-byte records (64-byte aligned) three in four straddle two cache lines. One line per
-/// record made batched lookups drawn by function 3–11% faster without names (in-process A/B,
-/// both orders), for 8 bytes per FUNC (2.6 MB on the full-size benchmark file).
+/// 56-byte records (64-byte aligned) three in four would straddle two cache lines.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Pack = 4, Size = 64)]
 internal struct FunctionRecord
@@ -89,16 +86,24 @@ internal struct FunctionRecord
     public uint Size;
     public uint ParameterSize;
     public StringRef Name;
+
+    /// <summary>The first of the function's line entries in its segment.</summary>
     public int FirstLine;
+
+    /// <summary>How many line entries the function has (while parsing: line records).</summary>
     public int LineCount;
+
+    /// <summary>The first of the function's inline ranges in its segment, as sorted by (depth, address).</summary>
     public int FirstInline;
+
+    /// <summary>How many inline ranges the function has (not counting the copies a chain may need; see <see cref="InlineRangeRecord.Parent"/>).</summary>
     public int InlineCount;
     public int InlineRecordCount;
     public RecordFlags Flags;
     public int Segment;
 
-    /// <summary>Where the function's depth directory starts in <see cref="SymbolTables.InlineDepths"/>, or -1 when it has none.</summary>
-    public int InlineDepths;
+    /// <summary>How deep the function's inline chains can go: a walk up a chain's parents takes at most this many steps.</summary>
+    public int InlineDepthLimit;
 
     public readonly ulong End => Address + Size;
 }
@@ -114,20 +119,24 @@ internal enum RecordFlags
 }
 
 /// <summary>
-/// A line record: <c>&lt;address&gt; &lt;size&gt; &lt;line&gt; &lt;file id&gt;</c>, and the inline
-/// chain that covers the whole of it (see <see cref="InnermostInline"/>).
+/// A line entry: a piece of a function over which both the line record covering it (if any) and
+/// the chain of inlined calls (if any) stay the same. While parsing it is a line record as
+/// written (<c>&lt;address&gt; &lt;size&gt; &lt;line&gt; &lt;file id&gt;</c>); the assembler splits
+/// each function's line records where its inline chain changes and adds entries for inlined code
+/// no line record covers (see <c>Parsing.InlineChainLinker</c>), so that a lookup reads the
+/// chain from the one entry it finds.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct LineRecord
 {
-    /// <summary><see cref="InnermostInline"/> value: no inlined code covers the record.</summary>
-    public const int NoInline = -1;
+    /// <summary><see cref="Chain"/> bit: no line record covers the entry (only inlined code does).</summary>
+    public const uint NoLineFlag = 1u << 31;
 
-    /// <summary>
-    /// <see cref="InnermostInline"/> value: the chain changes inside the record, or the ranges'
-    /// <see cref="InlineRangeRecord.ParentDistance"/> links cannot describe it; a lookup searches the ranges.
-    /// </summary>
-    public const int ChainNotAnchored = -2;
+    /// <summary><see cref="Chain"/> bit: the entry continues the line record of the entry before it (a range boundary cut the record).</summary>
+    public const uint ContinuesLineFlag = 1u << 30;
+
+    /// <summary>The bits of <see cref="Chain"/> that hold the innermost range.</summary>
+    public const uint InnermostMask = ContinuesLineFlag - 1;
 
     public ulong Address;
     public uint Size;
@@ -135,19 +144,44 @@ internal struct LineRecord
     public uint File;
 
     /// <summary>
-    /// The innermost range (an index into the function's inline ranges) of the inline chain at
-    /// every address of the record; the chain is that range and its
-    /// <see cref="InlineRangeRecord.ParentDistance"/> links. Else <see cref="NoInline"/> or
-    /// <see cref="ChainNotAnchored"/>. Written by <see cref="InlineChainAnchors"/> on the
-    /// function's first lookup, and meaningless until then.
+    /// <see cref="NoLineFlag"/>, <see cref="ContinuesLineFlag"/>, and in the low 30 bits the
+    /// innermost inline range of the chain at every address of the entry, plus one (an index
+    /// into the segment's ranges; 0 for no inlined code). The rest of the chain is that range's
+    /// <see cref="InlineRangeRecord.Parent"/> links.
     /// </summary>
-    public int InnermostInline;
+    public uint Chain;
+
+    /// <summary>True when a line record covers the entry (<see cref="Line"/> and <see cref="File"/> are its).</summary>
+    public readonly bool HasLine => (Chain & NoLineFlag) == 0;
+
+    /// <summary>True when the entry continues the line record of the entry before it.</summary>
+    public readonly bool ContinuesLine => (Chain & ContinuesLineFlag) != 0;
+
+    /// <summary>The innermost range of the entry's chain (an index into the segment's ranges), or -1.</summary>
+    public readonly int Innermost => (int)(Chain & InnermostMask) - 1;
 }
 
 /// <summary>
-/// One address range of an <c>INLINE</c> record; a record with several ranges is stored as
-/// several entries with the same depth, call site and origin. <see cref="OriginName"/> is the
-/// INLINE_ORIGIN's name (a <see cref="StringRef.ForOriginId"/> placeholder until assembly).
+/// One address range of an <c>INLINE</c> record as parsed, before its function is assembled:
+/// a record with several ranges is stored as several entries with the same depth, call site and
+/// origin. <see cref="OriginName"/> is a <see cref="StringRef.ForOriginId"/> placeholder until
+/// assembly. The assembler turns each into an <see cref="InlineRangeRecord"/> in place (the
+/// layouts differ only in the third field).
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal struct ParsedInlineRange
+{
+    public ulong Address;
+    public uint Size;
+    public uint Depth;
+    public uint CallLine;
+    public uint CallFile;
+    public StringRef OriginName;
+}
+
+/// <summary>
+/// One address range of an inlined call, as lookups read it: the chain of inlined calls at an
+/// address is its innermost range (named by the line entry) and that range's parents.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 internal struct InlineRangeRecord
@@ -155,30 +189,29 @@ internal struct InlineRangeRecord
     /// <summary><see cref="CallFile"/> value for "no call-site file".</summary>
     public const uint NoFile = uint.MaxValue;
 
+    /// <summary><see cref="Parent"/> value: the range is at depth 0 (or no chain reaches it).</summary>
+    public const int NoParent = -1;
+
     /// <summary>
-    /// Deepest depth stored. A deeper INLINE record is stored at this depth, which no chain
-    /// reaches in practice: it would take 65,535 nested inlined calls in one function. (16 bits
-    /// keep the record at 32 bytes, half a cache line, with <see cref="ParentDistance"/>.)
+    /// Deepest INLINE depth a chain can reach: deeper records are kept but never reached (it
+    /// would take this many nested inlined calls in one function). It bounds every walk up a
+    /// chain, in a corrupt saved index too.
     /// </summary>
-    public const uint MaxDepth = ushort.MaxValue;
+    public const int MaxDepth = ushort.MaxValue;
 
     public ulong Address;
     public uint Size;
-    public ushort Depth;
 
     /// <summary>
-    /// How many records before this one (in the function's ranges) is the range of depth
-    /// <see cref="Depth"/> − 1 that encloses it in the inline chains that line records are
-    /// anchored to; 0 for none. Only meaningful for ranges reached from
-    /// <see cref="LineRecord.InnermostInline"/>. (The enclosing range sorts first, being shallower.)
+    /// The range one depth up in every chain this range is part of, as an index into the
+    /// segment's ranges, or <see cref="NoParent"/>. Where a badly nested file gives a range
+    /// different enclosing ranges at different addresses, the assembler adds a copy of the range
+    /// per enclosing range (after the segment's ranges), so that each copy has one parent.
     /// </summary>
-    public ushort ParentDistance;
+    public int Parent;
     public uint CallLine;
     public uint CallFile;
     public StringRef OriginName;
-
-    /// <summary>The index of the enclosing range (see <see cref="ParentDistance"/>) given this range's index, or -1.</summary>
-    public readonly int ParentOf(int index) => ParentDistance == 0 ? -1 : index - ParentDistance;
 }
 
 /// <summary>A <c>PUBLIC</c> record.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Obs.SymbolFiles.Parsing;
 
 namespace Obs.SymbolFiles.Storage;
 

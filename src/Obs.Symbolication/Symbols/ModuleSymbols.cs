@@ -28,7 +28,7 @@ internal sealed class ModuleSymbols
         }
 
         var function = hit.Function;
-        frame.FunctionName = function.GetName();
+        frame.FunctionName = function.Name;
         frame.FunctionBase = function.Address + module.BaseAddress;
         if (hit.IsFromPublic)
         {
@@ -45,7 +45,7 @@ internal sealed class ModuleSymbols
         // The outer position is the call site of the outermost inlined call when inlined code
         // covers the address; its base is then the function's start, as rust-minidump's
         // get_outermost_sourceloc gives it. A position whose file is unknown is left out whole.
-        if (hit.GetFile() is { } file)
+        if (hit.File is { } file)
         {
             frame.SourceFile = file;
             frame.SourceLine = hit.Line;
@@ -60,7 +60,7 @@ internal sealed class ModuleSymbols
             for (var i = 0; i < inlines.Length; i++)
             {
                 var inline = hit.GetInlineFrame(i);
-                inlines[i] = new InlineFrame(inline.GetFunctionName(), inline.GetFile(), inline.Line);
+                inlines[i] = new InlineFrame(inline.Name, inline.File, inline.Line);
             }
 
             frame.Inlines = inlines;

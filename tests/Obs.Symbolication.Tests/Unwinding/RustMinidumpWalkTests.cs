@@ -83,14 +83,14 @@ public sealed partial class RustMinidumpWalkTests
             }
 
             Assert.True(index.TryLookup(frame.Instruction - frame.Module!.BaseAddress, out var hit));
-            Assert.Equal(hit.Function.GetName(), frame.FunctionName);
-            Assert.Equal(hit.IsFromPublic ? null : hit.GetFile(), frame.SourceFile);
+            Assert.Equal(hit.Function.Name, frame.FunctionName);
+            Assert.Equal(hit.IsFromPublic ? null : hit.File, frame.SourceFile);
             Assert.Equal(hit.IsFromPublic ? null : hit.Line, frame.SourceLine);
             var inlines = new List<InlineFrame>();
             for (var i = 0; i < hit.InlineFrameCount; i++)
             {
                 var inline = hit.GetInlineFrame(i);
-                inlines.Add(new InlineFrame(inline.GetFunctionName(), inline.GetFile(), inline.Line));
+                inlines.Add(new InlineFrame(inline.Name, inline.File, inline.Line));
             }
 
             Assert.Equal(inlines, frame.Inlines);

@@ -7,10 +7,10 @@ using FsCheck.Xunit;
 namespace Obs.SymbolFiles.Tests;
 
 /// <summary>
-/// <see cref="SymbolIndex.LookupMany"/> and <see cref="SymbolIndex.EnumerateLookups"/> give, address
-/// by address, what <see cref="SymbolIndex.TryLookup"/> gives.
+/// <see cref="SymbolIndexReference.EnumerateLookups"/> gives, address by address, what
+/// <see cref="SymbolIndexReference.TryLookup"/> gives.
 /// </summary>
-public sealed class LookupManyTests
+public sealed class EnumerateLookupsTests
 {
     [Theory]
     [MemberData(nameof(SymFixtures.All), MemberType = typeof(SymFixtures))]
@@ -102,8 +102,7 @@ public sealed class LookupManyTests
         }
 
         random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(addresses));
-        var results = new SymbolLookupResult[addresses.Count];
-        index.LookupMany(addresses.ToArray(), results);
+        var results = TestLookups.Batch(index, addresses.ToArray());
         for (var i = 0; i < addresses.Count; i++)
         {
             var covering = expected.FindIndex(r => addresses[i] - r.Address < r.Size);
@@ -116,23 +115,20 @@ public sealed class LookupManyTests
     }
 
     [Fact]
-    public void Addresses_nothing_covers_get_default_results_and_are_not_counted()
+    public void Addresses_nothing_covers_get_default_results()
     {
         // module1.sym: a FUNC at 0x1000, a gap at 0x800, a PUBLIC at 0x2900, a zero-size FUNC at 0x2000.
         var index = SymFixtures.Load(SymFixtures.Module1);
-        ulong[] addresses = [0x1000, 0x800, 0x2900, 0x2000];
-        var results = new SymbolLookupResult[addresses.Length];
 
-        var found = index.LookupMany(addresses, results);
+        var results = TestLookups.Batch(index, [0x1000, 0x800, 0x2900, 0x2000]);
 
-        Assert.Equal(2, found);
         Assert.True(results[0].IsFound);
         Assert.False(results[0].IsFromPublic);
         Assert.False(results[1].IsFound);
         Assert.True(results[2].IsFound);
         Assert.True(results[2].IsFromPublic);
         Assert.False(results[3].IsFound);
-        Assert.Throws<InvalidOperationException>(() => results[1].GetFile());
+        Assert.Throws<InvalidOperationException>(() => results[1].File);
     }
 
     [Fact]
@@ -166,65 +162,30 @@ public sealed class LookupManyTests
     }
 
     [Fact]
-    public void Stale_results_are_overwritten()
-    {
-        var index = SymFixtures.Load(SymFixtures.Module1);
-        var results = new SymbolLookupResult[2];
-        index.LookupMany([0x1000, 0x1000], results);
-
-        index.LookupMany([0x800, 0x2000], results);
-
-        Assert.False(results[0].IsFound);
-        Assert.False(results[1].IsFound);
-    }
-
-    [Fact]
-    public void Empty_batch_finds_nothing_and_a_short_results_span_is_rejected()
-    {
-        var index = SymFixtures.Load(SymFixtures.Module1);
-
-        Assert.Equal(0, index.LookupMany([], []));
-        Assert.Throws<ArgumentException>(() => index.LookupMany([0x1000, 0x1001], new SymbolLookupResult[1]));
-    }
-
-    [Fact]
     public void Empty_index_finds_nothing()
     {
         var index = SymbolIndex.Parse("MODULE Linux x86_64 AB name\n"u8);
-        var results = new SymbolLookupResult[3];
 
-        Assert.Equal(0, index.LookupMany([0, 1, ulong.MaxValue], results));
-        Assert.All(results, r => Assert.False(r.IsFound));
+        Assert.All(TestLookups.Batch(index, [0, 1, ulong.MaxValue]), r => Assert.False(r.IsFound));
+        Assert.False(index.TryLookup(0, out _));
     }
 
     private static void AssertBatchMatches(SymbolIndex index, List<ulong> addresses)
     {
         var expected = new List<string?>();
-        var expectedFound = 0;
         foreach (var address in addresses)
         {
-            var found = index.TryLookup(address, out var result);
-            expected.Add(found ? Describe(result) : null);
-            expectedFound += found ? 1 : 0;
+            expected.Add(index.TryLookup(address, out var result) ? Describe(result) : null);
         }
 
-        // Several batch sizes, so that groups end part-way and results are reused.
+        // Several batch sizes, so that groups end part-way.
         foreach (var batch in new[] { 1, 5, 16, 17, 64, Math.Max(1, addresses.Count) })
         {
-            var results = new SymbolLookupResult[batch + 3];
-            var found = 0;
             for (var start = 0; start < addresses.Count; start += batch)
             {
                 var count = Math.Min(batch, addresses.Count - start);
-                var slice = addresses.Skip(start).Take(count).ToArray();
-                found += index.LookupMany(slice, results);
-                for (var i = 0; i < count; i++)
-                {
-                    Assert.Equal(expected[start + i], results[i].IsFound ? Describe(results[i]) : null);
-                }
-
                 var position = start;
-                foreach (ref readonly var result in index.EnumerateLookups(slice))
+                foreach (ref readonly var result in index.EnumerateLookups(addresses.Skip(start).Take(count).ToArray()))
                 {
                     Assert.Equal(expected[position], result.IsFound ? Describe(result) : null);
                     position++;
@@ -232,8 +193,6 @@ public sealed class LookupManyTests
 
                 Assert.Equal(start + count, position);
             }
-
-            Assert.Equal(expectedFound, found);
         }
     }
 
@@ -244,7 +203,7 @@ public sealed class LookupManyTests
     private static List<ulong> ProbeAddresses(SymbolIndex index, string fixture)
     {
         var addresses = new List<ulong>();
-        foreach (var function in index.Tables.Functions.Span)
+        foreach (var function in index.Core.Tables.Functions.Span)
         {
             addresses.Add(function.Address);
             addresses.Add(function.Address + (function.Size / 2));
@@ -252,7 +211,7 @@ public sealed class LookupManyTests
             addresses.Add(function.End);
         }
 
-        foreach (var publicRecord in index.Tables.Publics.Span)
+        foreach (var publicRecord in index.Core.Tables.Publics.Span)
         {
             addresses.Add(publicRecord.Address);
             addresses.Add(publicRecord.Address + 1);

@@ -3,17 +3,17 @@ using Obs.SymbolFiles.Storage;
 
 namespace Obs.SymbolFiles;
 
-public sealed partial class SymbolIndex
+internal sealed partial class SymbolIndexCore
 {
     /// <summary>
-    /// Up to <see cref="Capacity"/> addresses taken through the steps of a lookup together, one
-    /// step for all of them before the next: each step ends by asking for what the next one reads
-    /// (the function starts, the function record, the line records around the guess, the chain's
+    /// The lookup, as steps taken for up to <see cref="Capacity"/> addresses together, one step
+    /// for all of them before the next: each step ends by asking for what the next one reads
+    /// (the function starts, the function record, the line entries around the guess, the chain's
     /// ranges, the names), so the cache misses of the group's addresses overlap.
     /// </summary>
     /// <remarks>
-    /// <see cref="LookupMany"/> takes a group through all its steps at once. A
-    /// <see cref="SymbolLookupEnumerator"/> takes one step of the next group each time it hands
+    /// This is the only lookup: <see cref="TryLookup"/> takes a group of one through every step;
+    /// a <see cref="SymbolLookupEnumerator"/> takes one step of the next group each time it hands
     /// out a result of the current one, so the next group's misses are waited for while its
     /// caller works on the results (typically turning names into strings).
     /// </remarks>
@@ -26,11 +26,17 @@ public sealed partial class SymbolIndex
         /// <summary>Per address: the function (or -1 when none covers it).</summary>
         private GroupValues<int> _functions;
 
-        /// <summary>Per address: the guessed line record, then the one found (or -1).</summary>
+        /// <summary>Per address: the guessed line entry, then the one found (or -1).</summary>
         private GroupValues<int> _lines;
+
+        /// <summary>Per address: the innermost range of its chain, or -1.</summary>
+        private GroupValues<int> _innermost;
 
         /// <summary>Per address: the next inline range of its chain to follow, -1 when none, or <see cref="PendingLine"/>.</summary>
         private GroupValues<int> _links;
+
+        /// <summary>Per address: the ranges of its chain followed so far.</summary>
+        private GroupValues<int> _depths;
 
         private Step _next;
 
@@ -49,23 +55,25 @@ public sealed partial class SymbolIndex
         }
 
         /// <summary>
-        /// Takes the group's next step; the last writes <c>results[i]</c> for each address, as
-        /// <see cref="LookupMany"/> does. Returns whether steps remain.
+        /// Takes the group's next step; the last writes <c>results[i]</c> for each address: what
+        /// <see cref="TryLookup"/> gives, or <c>default</c> when nothing covers it. Returns
+        /// whether steps remain.
         /// </summary>
-        public bool TakeStep(SymbolIndex index, Span<SymbolLookupResult> results)
+        public bool TakeStep(SymbolIndexCore core, SymbolIndexReference source, Span<SymbolLookupResult> results)
         {
             ReadOnlySpan<ulong> addresses = _addresses[..Count];
             Span<int> functions = _functions[..Count];
             Span<int> lines = _lines[..Count];
+            Span<int> innermost = _innermost[..Count];
             Span<int> links = _links[..Count];
+            Span<int> depths = _depths[..Count];
             switch (_next)
             {
                 case Step.Buckets:
-                    // On a large index the function-start directory is seldom still in cache
-                    // from the lookups before.
+                    // On a large index the function directory is seldom still in cache from the lookups before.
                     for (var i = 0; i < addresses.Length; i++)
                     {
-                        index._functionStartBuckets.PrefetchBuckets(addresses[i]);
+                        core._functionSearch.PrefetchBuckets(addresses[i]);
                     }
 
                     _next = Step.Starts;
@@ -74,7 +82,7 @@ public sealed partial class SymbolIndex
                 case Step.Starts:
                     for (var i = 0; i < addresses.Length; i++)
                     {
-                        index._functionStartBuckets.PrefetchEntries(index._view.FunctionStarts, addresses[i]);
+                        core._functionSearch.PrefetchEntries(core._view.FunctionStarts, addresses[i]);
                     }
 
                     _next = Step.FunctionRecords;
@@ -83,10 +91,10 @@ public sealed partial class SymbolIndex
                 case Step.FunctionRecords:
                     for (var i = 0; i < addresses.Length; i++)
                     {
-                        functions[i] = index.LastFunctionAtOrBelow(addresses[i]);
+                        functions[i] = core.LastFunctionAtOrBelow(addresses[i]);
                         if (functions[i] >= 0)
                         {
-                            Prefetch.ReadAll(new ReadOnlySpan<FunctionRecord>(in index._view.Function(functions[i])));
+                            Prefetch.Read(new ReadOnlySpan<FunctionRecord>(in core._view.Function(functions[i])));
                         }
                     }
 
@@ -96,9 +104,9 @@ public sealed partial class SymbolIndex
                 case Step.FunctionData:
                     for (var i = 0; i < addresses.Length; i++)
                     {
-                        if (index.FunctionCovers(functions[i], addresses[i]))
+                        if (core.FunctionCovers(functions[i], addresses[i]))
                         {
-                            lines[i] = index.PrefetchFunctionData(functions[i], addresses[i], withInlines: !index.AnchorChains(functions[i]));
+                            lines[i] = core.PrefetchFunctionData(functions[i], addresses[i]);
                         }
                         else
                         {
@@ -110,21 +118,22 @@ public sealed partial class SymbolIndex
                     break;
 
                 case Step.Lines:
-                    // A line record that is not among those asked for around the guess gets a
-                    // better guess (its records asked for) and is searched for in the next step.
+                    // An entry that is not among those asked for around the guess gets a better
+                    // guess (its entries asked for) and is searched for in the next step.
                     _next = Step.InlineLinks;
                     for (var i = 0; i < addresses.Length; i++)
                     {
                         links[i] = -1;
+                        depths[i] = 0;
                         if (functions[i] < 0)
                         {
                             continue;
                         }
 
                         var line = lines[i];
-                        if (index.TryFindLineNearGuess(functions[i], addresses[i], ref line))
+                        if (core.TryFindLineNearGuess(functions[i], addresses[i], ref line))
                         {
-                            links[i] = index.BeginInlineChain(functions[i], addresses[i], line);
+                            links[i] = innermost[i] = core.BeginInlineChain(functions[i], line);
                         }
                         else
                         {
@@ -142,8 +151,8 @@ public sealed partial class SymbolIndex
                     {
                         if (links[i] == PendingLine)
                         {
-                            lines[i] = index.FindLineIndex(functions[i], addresses[i], lines[i]);
-                            links[i] = index.BeginInlineChain(functions[i], addresses[i], lines[i]);
+                            lines[i] = core.FindLineIndex(functions[i], addresses[i], lines[i]);
+                            links[i] = innermost[i] = core.BeginInlineChain(functions[i], lines[i]);
                         }
                     }
 
@@ -151,7 +160,7 @@ public sealed partial class SymbolIndex
                     break;
 
                 case Step.InlineLinks:
-                    // A line record names the innermost range of its inline chain (asked for by
+                    // A line entry names the innermost range of its inline chain (asked for by
                     // BeginInlineChain); the chain is that range's parent links, followed one
                     // depth per step.
                     var pending = false;
@@ -159,7 +168,8 @@ public sealed partial class SymbolIndex
                     {
                         if (links[i] >= 0)
                         {
-                            links[i] = index.FollowInlineLink(functions[i], links[i]);
+                            depths[i] = CheckChainLength(core._view.Function(functions[i]), depths[i] + 1);
+                            links[i] = core.FollowInlineLink(functions[i], links[i]);
                             pending |= links[i] >= 0;
                         }
                     }
@@ -172,9 +182,9 @@ public sealed partial class SymbolIndex
                     {
                         if (functions[i] >= 0)
                         {
-                            results[i] = index.CompleteLookup(functions[i], addresses[i], lines[i]);
+                            results[i] = core.CompleteLookup(source, functions[i], addresses[i], lines[i], lines[i] >= 0 ? innermost[i] : -1, depths[i]);
                         }
-                        else if (!index.TryLookupPublic(addresses[i], out results[i]))
+                        else if (!core.TryLookupPublic(source, addresses[i], out results[i]))
                         {
                             results[i] = default;
                         }
@@ -184,10 +194,11 @@ public sealed partial class SymbolIndex
                     break;
             }
 
+            GC.KeepAlive(core);
             return _next != Step.None;
         }
 
-        /// <summary>In the links: the line is not found yet (see <see cref="TryFindLineNearGuess"/>).</summary>
+        /// <summary>In the links: the line entry is not found yet (see <see cref="TryFindLineNearGuess"/>).</summary>
         private const int PendingLine = int.MinValue;
 
         private enum Step : byte

@@ -1,0 +1,142 @@
+namespace Obs.SymbolFiles.Fuzz;
+
+/// <summary>
+/// The fuzzing entry points, shared with the regression tests (tests/Obs.SymbolFiles.Tests
+/// compiles this file). <see cref="RunText"/> parses an input as a <c>.sym</c> file and looks up
+/// addresses in the index; <see cref="RunIndex"/> opens an input as a saved index (written to a
+/// file, since an index is opened from one) and looks up addresses in it. Only
+/// <see cref="SymbolFileException"/> (and its <see cref="SymbolIndexFormatException"/>) may escape;
+/// anything else throws, which the fuzzer records as a crash, and so is a crash of the process or
+/// a hang (AFL's timeout).
+/// </summary>
+internal static class SymbolFilesFuzzTarget
+{
+    /// <summary>Managed allocation allowed per byte of text, beyond a fixed allowance.</summary>
+    private const long AllocationPerByte = 16;
+
+    public static void RunText(byte[] input)
+    {
+        // One thread, so that every allocation is on this thread and measured; strict when the
+        // first byte is odd, so that both modes are fuzzed.
+        var options = new SymbolParseOptions { MaxDegreeOfParallelism = 1, Strict = input.Length > 0 && (input[0] & 1) == 1 };
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        SymbolIndex index;
+        try
+        {
+            index = SymbolIndex.Parse(input, options);
+        }
+        catch (SymbolFileException) when (options.Strict)
+        {
+            return;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var bound = (AllocationPerByte * input.Length) + (1L << 20);
+        if (allocated > bound)
+        {
+            throw new InvalidOperationException($"parsing {input.Length} bytes allocated {allocated} bytes (bound {bound})");
+        }
+
+        using (index)
+        {
+            LookUpEverywhere(index, input);
+        }
+    }
+
+    public static void RunIndex(byte[] input, string scratchPath)
+    {
+        File.WriteAllBytes(scratchPath, input);
+        SymbolIndex index;
+        try
+        {
+            index = SymbolIndex.Open(scratchPath);
+        }
+        catch (SymbolIndexFormatException)
+        {
+            return;
+        }
+
+        using (index)
+        {
+            try
+            {
+                LookUpEverywhere(index, input);
+            }
+            catch (SymbolIndexFormatException)
+            {
+                // A corrupt record found by a lookup: the only failure allowed.
+            }
+        }
+    }
+
+    /// <summary>Every lookup kind at addresses taken from the input and from the index's own records, reading everything the results hand out.</summary>
+    private static void LookUpEverywhere(SymbolIndex index, byte[] input)
+    {
+        var addresses = new List<ulong> { 0, 1, 0x1000, ulong.MaxValue };
+        for (var i = 0; i + 8 <= input.Length && addresses.Count < 64; i += 8)
+        {
+            addresses.Add(BitConverter.ToUInt64(input, i) % 0x10000);
+        }
+
+        if (index.TryFindNearestPublic(ulong.MaxValue, out var last))
+        {
+            addresses.Add(last.Address);
+        }
+
+        foreach (var address in addresses.ToArray())
+        {
+            addresses.Add(address + 1);
+        }
+
+        foreach (var address in addresses)
+        {
+            if (index.TryLookup(address, out var result))
+            {
+                Touch(result);
+            }
+
+            if (index.TryFindFunction(address, out var function))
+            {
+                _ = function.Name;
+            }
+
+            if (index.TryFindCfiRules(address, out var rules))
+            {
+                _ = rules.ToString();
+            }
+
+            if (index.TryFindStackWin(address, out var win))
+            {
+                _ = win.ProgramString;
+            }
+
+            index.TryGetParameterSize(address, out _);
+        }
+
+        foreach (ref readonly var result in index.EnumerateLookups(addresses.ToArray()))
+        {
+            if (result.IsFound)
+            {
+                Touch(result);
+            }
+        }
+
+        _ = index.Statistics;
+        _ = index.Diagnostics.Count;
+    }
+
+    private static void Touch(in SymbolLookupResult result)
+    {
+        _ = result.Function.Name;
+        _ = result.File;
+        _ = result.Line;
+        _ = result.FileUtf8.Length;
+        for (var i = 0; i < result.InlineFrameCount; i++)
+        {
+            var frame = result.GetInlineFrame(i);
+            _ = frame.Name;
+            _ = frame.File;
+            _ = frame.NameUtf8.Length;
+        }
+    }
+}
