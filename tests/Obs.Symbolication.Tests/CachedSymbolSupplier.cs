@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 
+using Obs.SymbolFiles;
+
 namespace Obs.Symbolication.Tests;
 
 /// <summary>
@@ -17,13 +19,16 @@ internal sealed class CachedSymbolSupplier : ISymbolSupplier
     {
         var cached = _cache.GetOrAdd(identity, key => new Lazy<SymbolFileResult>(() => _local.LocateAsync(key, CancellationToken.None).AsTask().Result)).Value;
 
-        // The cache keeps the loaded result; each walk gets a result without an owner to dispose.
+        // The cache keeps the loaded result, and each walk gets a lease on its index.
         return ValueTask.FromResult(cached.Status switch
         {
-            SymbolFileStatus.Found => SymbolFileResult.Found(cached.Index!),
-            SymbolFileStatus.Corrupt => SymbolFileResult.Corrupt(cached.Message ?? "corrupt", cached.Index),
+            SymbolFileStatus.Found => SymbolFileResult.Found(Lease(cached.Index!)),
+            SymbolFileStatus.Corrupt => SymbolFileResult.Corrupt(cached.Message ?? "corrupt", cached.Index is { } index ? Lease(index) : null),
             SymbolFileStatus.LoadError => SymbolFileResult.LoadError(cached.Message ?? "unreadable"),
             _ => SymbolFileResult.NotFound(cached.Message),
         });
     }
+
+    private static SymbolIndexLease Lease(SymbolIndexReference index) =>
+        index.TryLease(out var lease) ? lease : throw new InvalidOperationException("the cached index was disposed");
 }

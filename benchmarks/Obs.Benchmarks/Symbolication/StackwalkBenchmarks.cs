@@ -64,10 +64,12 @@ public class StackwalkBenchmarks
         throw new DirectoryNotFoundException("tests/fixtures not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Serves one loaded index to the module whose debug id its MODULE line names.</summary>
+    /// <summary>Serves one loaded index, through a lease per walk, to the module whose debug id its MODULE line names.</summary>
     private sealed class PreloadedSymbolSupplier(SymbolIndex index) : ISymbolSupplier
     {
         public ValueTask<SymbolFileResult> LocateAsync(ModuleIdentity identity, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(identity.DebugId == index.Module?.Id ? SymbolFileResult.Found(index) : SymbolFileResult.NotFound());
+            ValueTask.FromResult(identity.DebugId == index.Module?.Id && index.TryLease(out var lease)
+                ? SymbolFileResult.Found(lease)
+                : SymbolFileResult.NotFound());
     }
 }

@@ -37,26 +37,29 @@ public enum SymbolFileStatus
 }
 
 /// <summary>
-/// The outcome of <see cref="ISymbolSupplier.LocateAsync"/>. A result that carries an index owns a
-/// reference to it: the consumer disposes the result when it no longer looks anything up.
+/// The outcome of <see cref="ISymbolSupplier.LocateAsync"/>. A result that carries an index owns
+/// that reference to it (the index itself, or a lease on one a cache keeps): the consumer disposes
+/// the result when it no longer looks anything up, which releases the reference.
 /// </summary>
 public sealed class SymbolFileResult : IDisposable
 {
-    private IDisposable? _owner;
+    private SymbolIndexReference? _index;
 
-    private SymbolFileResult(SymbolFileStatus status, SymbolIndex? index, IDisposable? owner, string? message)
+    private SymbolFileResult(SymbolFileStatus status, SymbolIndexReference? index, string? message)
     {
         Status = status;
-        Index = index;
-        _owner = owner;
+        _index = index;
         Message = message;
     }
 
     /// <summary>What was found.</summary>
     public SymbolFileStatus Status { get; }
 
-    /// <summary>The symbols, for <see cref="SymbolFileStatus.Found"/>, and for <see cref="SymbolFileStatus.Corrupt"/> when a part parsed.</summary>
-    public SymbolIndex? Index { get; }
+    /// <summary>
+    /// The symbols, for <see cref="SymbolFileStatus.Found"/>, and for <see cref="SymbolFileStatus.Corrupt"/>
+    /// when a part parsed; null once the result is disposed.
+    /// </summary>
+    public SymbolIndexReference? Index => _index;
 
     /// <summary>Why the symbols are missing or corrupt, for logs.</summary>
     public string? Message { get; }
@@ -70,23 +73,23 @@ public sealed class SymbolFileResult : IDisposable
     /// <summary>The debug id a code-file/code-id lookup found, when the module lacked one.</summary>
     public string? RecoveredDebugId { get; init; }
 
-    /// <summary>Symbols were found; <paramref name="owner"/> (if any) is disposed with the result.</summary>
-    public static SymbolFileResult Found(SymbolIndex index, IDisposable? owner = null)
+    /// <summary>Symbols were found; the result takes over <paramref name="index"/> (an owned index or a lease) and disposes it.</summary>
+    public static SymbolFileResult Found(SymbolIndexReference index)
     {
         ArgumentNullException.ThrowIfNull(index);
-        return new SymbolFileResult(SymbolFileStatus.Found, index, owner, null);
+        return new SymbolFileResult(SymbolFileStatus.Found, index, null);
     }
 
-    /// <summary>Symbols were found but are corrupt; <paramref name="index"/> holds what parsed, if anything.</summary>
-    public static SymbolFileResult Corrupt(string message, SymbolIndex? index = null, IDisposable? owner = null) =>
-        new(SymbolFileStatus.Corrupt, index, owner, message);
+    /// <summary>Symbols were found but are corrupt; <paramref name="index"/> holds what parsed, if anything, and the result takes it over.</summary>
+    public static SymbolFileResult Corrupt(string message, SymbolIndexReference? index = null) =>
+        new(SymbolFileStatus.Corrupt, index, message);
 
     /// <summary>No symbols.</summary>
-    public static SymbolFileResult NotFound(string? message = null) => new(SymbolFileStatus.NotFound, null, null, message);
+    public static SymbolFileResult NotFound(string? message = null) => new(SymbolFileStatus.NotFound, null, message);
 
     /// <summary>A symbol file exists but could not be read.</summary>
-    public static SymbolFileResult LoadError(string message) => new(SymbolFileStatus.LoadError, null, null, message);
+    public static SymbolFileResult LoadError(string message) => new(SymbolFileStatus.LoadError, null, message);
 
     /// <summary>Releases the result's reference to its index.</summary>
-    public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Dispose();
+    public void Dispose() => Interlocked.Exchange(ref _index, null)?.Dispose();
 }

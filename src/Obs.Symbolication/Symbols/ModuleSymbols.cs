@@ -11,10 +11,10 @@ internal sealed class ModuleSymbols
 {
     public static readonly ModuleSymbols None = new(null);
 
-    public ModuleSymbols(SymbolIndex? index) => Index = index;
+    public ModuleSymbols(SymbolIndexReference? index) => Index = index;
 
     /// <summary>The index to use, or null when the module has no usable symbols.</summary>
-    public SymbolIndex? Index { get; }
+    public SymbolIndexReference? Index { get; }
 
     /// <summary>
     /// Fills the frame's function, source position and inlined calls from the symbols at its

@@ -41,7 +41,7 @@ internal static class CallFrameInfo
         return symbols.Index is { } index ? Unwind(index, module, request, calleeSaved, calleeLinkRegisterIsGuess) : null;
     }
 
-    private static FrameRegisters? Unwind(SymbolIndex index, MinidumpModule module, UnwindRequest request, ulong calleeSaved,
+    private static FrameRegisters? Unwind(SymbolIndexReference index, MinidumpModule module, UnwindRequest request, ulong calleeSaved,
         bool calleeLinkRegisterIsGuess)
     {
         var callee = request.Callee.Registers;
