@@ -14,7 +14,9 @@ namespace Obs.SymbolFiles;
 /// <para>Every lookup is thread-safe and writes nothing. A lookup result (and any object or span
 /// it hands out) is valid while the reference it was obtained through is held: its members throw
 /// <see cref="ObjectDisposedException"/> once that reference is disposed, and a span read after
-/// that may point to freed memory.</para>
+/// that may point to freed memory. So where another thread may dispose the owner, read the spans
+/// results hand out (<c>NameUtf8</c>, <c>FileUtf8</c>, ...) only through a lease; the string
+/// members are safe on the owner, since each read holds a reference.</para>
 /// <para>The owner may be disposed while other threads use it (a cache evicting the index): each
 /// of its lookups holds a reference for its duration, so a lookup in flight completes, and later
 /// ones throw <see cref="ObjectDisposedException"/>, even while leases keep the memory alive. A

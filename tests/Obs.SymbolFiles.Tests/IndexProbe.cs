@@ -44,22 +44,31 @@ internal static class IndexProbe
     }
 
     /// <summary>Every lookup kind at an address, and everything its results hand out.</summary>
-    public static string Describe(SymbolIndexReference index, ulong address)
+    /// <param name="index">The index, through its owner or a lease.</param>
+    /// <param name="address">A module-relative address.</param>
+    /// <param name="readSpans">
+    /// False to leave out the bytes of the UTF-8 spans results hand out (their lengths stay in):
+    /// for lookups on an owner another thread may dispose meanwhile, since a span read after the
+    /// last reference goes is a read of unmapped memory, which only a lease prevents.
+    /// </param>
+    public static string Describe(SymbolIndexReference index, ulong address, bool readSpans = true)
     {
+        string Text(ReadOnlySpan<byte> utf8) => readSpans ? Encoding.UTF8.GetString(utf8) : $"({utf8.Length} bytes)";
+
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{address:x}:");
         if (index.TryLookup(address, out var result))
         {
-            text.Append(CultureInfo.InvariantCulture, $" lookup {result.IsFromPublic} {result.Function.Address:x} {result.Function.Size} {result.Function.ParameterSize} {result.Function.IsMultiple} {result.Function.Name} {result.File} {result.Line} {result.LineAddress:x} {Encoding.UTF8.GetString(result.FileUtf8)}");
+            text.Append(CultureInfo.InvariantCulture, $" lookup {result.IsFromPublic} {result.Function.Address:x} {result.Function.Size} {result.Function.ParameterSize} {result.Function.IsMultiple} {result.Function.Name} {result.File} {result.Line} {result.LineAddress:x} {Text(result.FileUtf8)}");
             for (var i = 0; i < result.InlineFrameCount; i++)
             {
                 var frame = result.GetInlineFrame(i);
-                text.Append(CultureInfo.InvariantCulture, $" [{frame.Name} {Encoding.UTF8.GetString(frame.NameUtf8)} {frame.File} {frame.Line} {frame.Address:x} {frame.Size}]");
+                text.Append(CultureInfo.InvariantCulture, $" [{frame.Name} {Text(frame.NameUtf8)} {frame.File} {frame.Line} {frame.Address:x} {frame.Size}]");
             }
         }
 
         if (index.TryFindFunction(address, out var function))
         {
-            text.Append(CultureInfo.InvariantCulture, $" function {function.Address:x} {function.IsPublic} {Encoding.UTF8.GetString(function.NameUtf8)}");
+            text.Append(CultureInfo.InvariantCulture, $" function {function.Address:x} {function.IsPublic} {Text(function.NameUtf8)}");
         }
 
         if (index.TryFindNearestPublic(address, out var nearest))
