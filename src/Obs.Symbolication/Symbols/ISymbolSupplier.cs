@@ -41,7 +41,7 @@ public enum SymbolFileStatus
 /// that reference to it (the index itself, or a lease on one a cache keeps): the consumer disposes
 /// the result when it no longer looks anything up, which releases the reference.
 /// </summary>
-public sealed class SymbolFileResult : IDisposable
+public sealed partial class SymbolFileResult : IDisposable
 {
     private SymbolIndexReference? _index;
 

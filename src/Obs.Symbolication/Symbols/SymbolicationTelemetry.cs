@@ -23,6 +23,7 @@ public sealed partial class SymbolicationTelemetry : IDisposable
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
     private readonly Counter<long> _evictions;
+    private readonly UpDownCounter<long> _cacheBytes;
     private readonly Histogram<double> _parseSeconds;
 
     /// <summary>
@@ -41,6 +42,8 @@ public sealed partial class SymbolicationTelemetry : IDisposable
         _hits = _meter.CreateCounter<long>("obs.symbolication.cache.hits", "{lookup}", "Symbol lookups a cache answered, by cache (memory, disk)");
         _misses = _meter.CreateCounter<long>("obs.symbolication.cache.misses", "{lookup}", "Symbol lookups a cache could not answer, by cache (memory, disk)");
         _evictions = _meter.CreateCounter<long>("obs.symbolication.cache.evictions", "{entry}", "Entries a cache evicted, by cache (memory, disk)");
+        _cacheBytes = _meter.CreateUpDownCounter<long>("obs.symbolication.cache.size", "By",
+            "Bytes a cache holds, by cache (memory: the private memory of its indexes, as its budget counts it)");
         _parseSeconds = _meter.CreateHistogram<double>("obs.symbolication.parse.duration", "s", "Time building a symbol index from text took");
     }
 
@@ -82,6 +85,18 @@ public sealed partial class SymbolicationTelemetry : IDisposable
     {
         _evictions.Add(1, new KeyValuePair<string, object?>("cache", cache));
         LogEvicted(Logger, cache, entry, reason);
+    }
+
+    /// <summary>
+    /// A cache (<c>memory</c> or <c>disk</c>) now holds <paramref name="deltaBytes"/> more bytes
+    /// (fewer when negative): an entry was added or evicted.
+    /// </summary>
+    public void CacheSizeChanged(string cache, long deltaBytes)
+    {
+        if (deltaBytes != 0)
+        {
+            _cacheBytes.Add(deltaBytes, new KeyValuePair<string, object?>("cache", cache));
+        }
     }
 
     /// <summary>An index was built from the text of <paramref name="module"/>'s symbol file.</summary>
