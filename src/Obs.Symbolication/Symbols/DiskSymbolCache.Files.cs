@@ -157,7 +157,7 @@ public sealed partial class DiskSymbolCache
 
     private void RememberNotFound(CacheEntry entry)
     {
-        if (_options.NotFoundTimeToLive > TimeSpan.Zero && EnsureFolder(entry.Folder))
+        if (_options.NotFoundTimeToLive > TimeSpan.Zero)
         {
             WriteRecord(entry.NotFoundFile(_notFoundKey), [("urls", string.Join(' ', _server?.Urls ?? []))]);
         }
@@ -280,7 +280,7 @@ public sealed partial class DiskSymbolCache
     /// <summary>Writes a small record under a temporary name and renames it into place.</summary>
     private void WriteRecord(string path, IEnumerable<(string Key, string Value)> fields)
     {
-        if (!EnsureFolder(_temporary))
+        if (!EnsureFolder(_temporary) || !EnsureFolder(Path.GetDirectoryName(path)!))
         {
             return;
         }
