@@ -36,8 +36,9 @@ namespace Obs.Symbolication;
 /// inner supplier must give the same symbols for identities that agree on those, as the stores of
 /// this package do (they use only <see cref="SymbolFilePaths"/>'s leaf names).</para>
 /// <para><b>Telemetry.</b> Hits (requests that did not start a load, including those that joined
-/// one in flight), misses, evictions and the bytes held are reported under the cache name
-/// <c>memory</c> (<see cref="SymbolicationTelemetry"/>).</para>
+/// one in flight; a remembered "not found" is a hit tagged <c>result=not_found</c>), misses,
+/// evictions and the bytes held are reported under the cache name <c>memory</c>
+/// (<see cref="SymbolicationTelemetry"/>).</para>
 /// <para>The cache does not dispose the inner supplier.</para>
 /// </remarks>
 public sealed class MemorySymbolCache : ISymbolSupplier, IDisposable
@@ -136,7 +137,15 @@ public sealed class MemorySymbolCache : ISymbolSupplier, IDisposable
                 var result = cached.TryLease();
                 if (result is not null)
                 {
-                    _telemetry.CacheHit(CacheName, key.Name);
+                    if (result.Status == SymbolFileStatus.NotFound)
+                    {
+                        _telemetry.NotFoundRemembered(CacheName, key.Name);
+                    }
+                    else
+                    {
+                        _telemetry.CacheHit(CacheName, key.Name);
+                    }
+
                     return result;
                 }
             }
@@ -426,13 +435,13 @@ public sealed class MemorySymbolCache : ISymbolSupplier, IDisposable
         {
             if (!HasIndex)
             {
-                return _result.CopyWith(null);
+                return _result.WithIndex(null);
             }
 
             // The reference may be released at any moment by an eviction: then the index is
             // null, or the lease fails once nothing holds its memory any longer.
             var index = _result.Index;
-            return index is not null && index.TryLease(out var lease) ? _result.CopyWith(lease) : null;
+            return index is not null && index.TryLease(out var lease) ? _result.WithIndex(lease) : null;
         }
 
         /// <summary>A result with a lease taken through <paramref name="hold"/>, which is held and so cannot fail.</summary>
@@ -440,11 +449,11 @@ public sealed class MemorySymbolCache : ISymbolSupplier, IDisposable
         {
             if (!HasIndex)
             {
-                return _result.CopyWith(null);
+                return _result.WithIndex(null);
             }
 
             return hold!.TryLease(out var lease)
-                ? _result.CopyWith(lease)
+                ? _result.WithIndex(lease)
                 : throw new InvalidOperationException("a held index could not be leased");
         }
 
