@@ -269,9 +269,16 @@ public sealed class MemorySymbolCache : ISymbolSupplier, IDisposable
         }
 
         // The hold keeps the index alive from here until every request waiting for this load has
-        // taken its lease, even if the entry is evicted at once (or not kept at all).
-        Admit(entry);
-        flight.Land(entry, hold, () => _flights.TryRemove(new KeyValuePair<ModuleKey, Flight>(key, flight)));
+        // taken its lease, even if the entry is evicted at once (or not kept at all). The waiters
+        // get the entry whatever happens to the admission.
+        try
+        {
+            Admit(entry);
+        }
+        finally
+        {
+            flight.Land(entry, hold, () => _flights.TryRemove(new KeyValuePair<ModuleKey, Flight>(key, flight)));
+        }
     }
 
     private void Admit(Entry entry)
