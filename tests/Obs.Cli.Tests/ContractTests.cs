@@ -51,7 +51,7 @@ public sealed class ContractTests : IDisposable
     [Theory]
     [InlineData("obs: unknown command 'bogus' (see 'obs --help')", "bogus")]
     [InlineData("obs: missing command: sym, dump, signature, stackwalk (see 'obs --help')")]
-    [InlineData("obs: missing command: stats, lookup (see 'obs sym --help')", "sym")]
+    [InlineData("obs: missing command: stats, lookup, index (see 'obs sym --help')", "sym")]
     [InlineData("obs: unknown command 'bogus' (see 'obs sym --help')", "sym", "bogus")]
     [InlineData("obs: missing argument FILE (see 'obs sym stats --help')", "sym", "stats")]
     [InlineData("obs: missing argument dump (see 'obs dump --help')", "dump")]
