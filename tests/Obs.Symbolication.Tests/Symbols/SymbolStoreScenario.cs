@@ -41,14 +41,15 @@ internal static class SymbolStoreScenario
 
     /// <summary>
     /// A Windows x86 dump with <c>ShowSSEConfig.exe</c> (timestamp <c>6A4B9A36</c>, size
-    /// <c>5000</c>: code id <c>6A4B9A365000</c>) and no CodeView record, and one thread stopped
-    /// in its <c>wmain</c> (<c>FUNC 1000</c>).
+    /// <c>5000</c>: code id <c>6A4B9A365000</c>), without a CodeView record unless
+    /// <paramref name="withDebugId"/>, and one thread stopped in its <c>wmain</c> (<c>FUNC 1000</c>).
     /// </summary>
-    public static byte[] ShowSseConfigDump()
+    public static byte[] ShowSseConfigDump(bool withDebugId = false)
     {
         var dump = new SyntheticDump();
         dump.AddSystemInfo(architecture: 0, platform: 2);
-        dump.AddWindowsModules(new SyntheticDump.WindowsModule(0x400000, 0x5000, 0x6A4B9A36, @"C:\Program Files\ShowSSEConfig.exe"));
+        var pdb = withDebugId ? (Guid.Parse("D57F52D4-A2FD-5624-4C4C-44205044422E"), 1u, DebugFile) : ((Guid, uint, string)?)null;
+        dump.AddWindowsModules(new SyntheticDump.WindowsModule(0x400000, 0x5000, 0x6A4B9A36, @"C:\Program Files\ShowSSEConfig.exe", pdb));
         dump.AddThreadsAt(MinidumpContextFormat.X86, 0x401010);
         return dump.Build();
     }
