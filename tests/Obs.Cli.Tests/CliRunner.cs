@@ -55,11 +55,14 @@ internal static class CliRunner
 
     /// <summary>
     /// Runs the command as a child process even when the other tests run in-process (then as
-    /// <c>dotnet obs.dll</c> from this test's output folder): for what only a whole process shows,
-    /// its peak memory.
+    /// <c>dotnet obs.dll</c> from the copy of obs's build output in this test's output folder): for
+    /// what only a whole process shows, its peak memory, and for processes that run side by side.
     /// </summary>
-    public static CliResult RunAsProcess(Stream stdin, params string[] args) =>
-        RunChild(Executable is null ? ["dotnet", Path.Combine(AppContext.BaseDirectory, "obs.dll")] : [Executable], stdin, args);
+    public static CliResult RunAsProcess(Stream stdin, params string[] args) => RunAsProcess(stdin, null, args);
+
+    /// <summary>As <see cref="RunAsProcess(Stream, string[])"/>, with variables added to the child's environment.</summary>
+    public static CliResult RunAsProcess(Stream stdin, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunChild(Executable is null ? ["dotnet", Path.Combine(AppContext.BaseDirectory, "obs-app", "obs.dll")] : [Executable], stdin, args, environment);
 
     private static CliResult RunInProcess(Stream stdin, string[] args)
     {
@@ -72,7 +75,7 @@ internal static class CliRunner
         return new CliResult(exitCode, Encoding.UTF8.GetString(output.ToArray()), error.ToString(), allocated, stopwatch.Elapsed);
     }
 
-    private static CliResult RunChild(string[] command, Stream stdin, string[] args)
+    private static CliResult RunChild(string[] command, Stream stdin, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var measure = File.Exists(TimeCommand);
         var rssFile = measure ? Path.GetTempFileName() : null;
@@ -94,6 +97,11 @@ internal static class CliRunner
         foreach (var argument in (string[])[.. command[1..], .. args])
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         try

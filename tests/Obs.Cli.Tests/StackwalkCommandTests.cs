@@ -133,8 +133,9 @@ public sealed class StackwalkCommandTests
     }
 
     [Theory]
-    [InlineData("--symbols-url=https://symbols.mozilla.org/")]
-    [InlineData("--symbols-cache=/tmp/cache")]
+    [InlineData("--symbols-url=ftp://symbols.example/")]
+    [InlineData("--symbols-url=symbols")]
+    [InlineData("--symbols-download-timeout-secs=0")]
     [InlineData("--pretty")]
     [InlineData("--json", "--human")]
     [InlineData("--json", "--brief")]

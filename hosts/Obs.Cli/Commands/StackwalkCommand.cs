@@ -49,19 +49,45 @@ internal static partial class StackwalkCommand
         var noColor = new Option<bool>("--no-color") { Description = "No ANSI colours (obs never colours its output)" };
         var pretty = new Option<bool>("--pretty") { Description = "Pretty-print the JSON report" };
         var brief = new Option<bool>("--brief") { Description = "Human report: only the summary and the crashing thread" };
-        var noInteractive = new Option<bool>("--no-interactive") { Description = "No progress feedback (obs shows none without symbol servers)" };
+        var noInteractive = new Option<bool>("--no-interactive")
+        {
+            Description = "No progress feedback: without it, downloads from symbol servers that take long are shown on stderr when it is a terminal",
+        };
         var evilJson = new Option<string>("--evil-json") { Description = "UNSTABLE: Mozilla's side-channel JSON (module certificates, CPU microcode)", HelpName = "FILE" };
         var recoverArguments = new Option<bool>("--recover-function-args") { Description = "UNSTABLE: ignored (obs does not recover function arguments)" };
         var localDebugInfo = new Option<bool>("--use-local-debuginfo") { Description = "Ignored: obs reads only Breakpad symbol files" };
-        var symbolsUrl = new Option<string[]>("--symbols-url") { Description = "Not supported yet (symbol servers)", HelpName = "URL" };
-        var symbolsCache = new Option<string>("--symbols-cache") { Description = "Not supported yet (the symbol cache)", HelpName = "DIR" };
-        var symbolsTmp = new Option<string>("--symbols-tmp") { Description = "Temp space for downloaded symbols (accepted; used with symbol servers)", HelpName = "DIR" };
+        var symbolsUrl = new Option<string[]>("--symbols-url")
+        {
+            Description = "Base URL of a symbol server speaking Tecken's protocol (BASE/DEBUGFILE/DEBUGID/NAME.sym, and the code-file/code-id " +
+                "lookup for modules without a debug id), e.g. https://symbols.mozilla.org/; repeatable, tried in order after the local paths. " +
+                "Downloads go to the symbol cache",
+            HelpName = "URL",
+        };
+        var symbolsCache = new Option<string>("--symbols-cache")
+        {
+            Description = "Folder of downloaded symbol files and their saved indexes, shared safely by processes " +
+                $"(default with --symbols-url: {DefaultCacheDirectory}). Given explicitly, it also keeps the indexes of " +
+                "--symbols-path files, so that a large file is parsed once",
+            HelpName = "DIR",
+        };
+        var symbolsTmp = new Option<string>("--symbols-tmp")
+        {
+            Description = "Temp space for files on their way into the cache; must be on the cache's file system (default: a folder inside the cache)",
+            HelpName = "DIR",
+        };
         var downloadTimeout = new Option<ulong>("--symbols-download-timeout-secs")
         {
-            Description = "The longest a symbol download may take (accepted; used with symbol servers)",
+            Description = "The longest one symbol download may take, in seconds; server errors and timeouts are retried twice",
             DefaultValueFactory = _ => 1000,
             HelpName = "SECONDS",
         };
+        downloadTimeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<ulong>() == 0)
+            {
+                result.AddError("--symbols-download-timeout-secs must be at least 1");
+            }
+        });
         var symbolsPath = new Option<string[]>("--symbols-path") { Description = "A symbol folder (NAME/DEBUGID/NAME.sym) or a .sym file; repeatable, tried in order", HelpName = "PATH" };
         var useCorrupt = new Option<bool>("--use-corrupt-symbols")
         {
@@ -90,14 +116,11 @@ internal static partial class StackwalkCommand
             {
                 result.AddError("--brief applies to --human, --cyborg and --dump output");
             }
-            else if (result.GetValue(symbolsUrl) is { Length: > 0 })
+            else if ((result.GetValue(symbolsUrl) ?? []).FirstOrDefault(u => ParseServerUrl(u) is null) is { } badUrl)
             {
-                result.AddError("--symbols-url is not supported yet: give local symbols with --symbols-path");
+                result.AddError($"--symbols-url: not an http or https URL: {CliText.Escape(badUrl)}");
             }
-            else if (result.GetValue(symbolsCache) is not null)
-            {
-                result.AddError("--symbols-cache is not supported yet");
-            }
+
         });
 
         command.SetAction((parse, cancellationToken) =>
@@ -114,7 +137,12 @@ internal static partial class StackwalkCommand
                 LogFile: parse.GetValue(logFile),
                 LogLevel: LevelOf(parse, verbose),
                 EvilJson: parse.GetValue(evilJson),
-                UseCorruptSymbols: parse.GetValue(useCorrupt));
+                UseCorruptSymbols: parse.GetValue(useCorrupt),
+                SymbolServers: [.. (parse.GetValue(symbolsUrl) ?? []).Select(u => ParseServerUrl(u)!)],
+                SymbolsCache: parse.GetValue(symbolsCache),
+                SymbolsTemporary: parse.GetValue(symbolsTmp),
+                DownloadTimeout: TimeSpan.FromSeconds(Math.Min(parse.GetValue(downloadTimeout), (ulong)TimeSpan.MaxValue.TotalSeconds / 2)),
+                Interactive: !parse.GetValue(noInteractive) && console.ErrorIsTerminal);
             return RunAsync(console, request, cancellationToken);
         });
         return command;
@@ -159,7 +187,10 @@ internal static partial class StackwalkCommand
             EvilJson = ReadEvilJson(request.EvilJson, logger),
             Logger = logger,
         };
-        ISymbolSupplier? symbols = request.SymbolPaths.Length > 0 ? new LocalSymbolSupplier(request.SymbolPaths) : null;
+        using var progress = request.Interactive && request.SymbolServers.Length > 0 ? new DownloadProgressDisplay(console.Error) : null;
+        using var telemetry = new SymbolicationTelemetry(new SingleLoggerFactory(logger));
+        using var http = request.SymbolServers.Length > 0 ? HttpSymbolSupplier.CreateHttpClient() : null;
+        var symbols = CreateSymbols(request, http, progress, telemetry);
         ProcessState state;
         try
         {
@@ -192,6 +223,44 @@ internal static partial class StackwalkCommand
 
         return ExitCodes.Success;
     }
+
+    /// <summary>The default of <c>--symbols-cache</c>, as minidump-stackwalk's is a folder of the system's temp space.</summary>
+    private static string DefaultCacheDirectory => Path.Combine(Path.GetTempPath(), "obs-symbols-cache");
+
+    /// <summary>
+    /// Where symbols come from, as minidump-stackwalk chooses: with symbol servers, the local paths
+    /// and then the servers, behind the cache (the default one unless <c>--symbols-cache</c> names
+    /// another); with only <c>--symbols-cache</c>, the local paths behind it, their indexes kept
+    /// there; else the local paths alone, or nothing.
+    /// </summary>
+    private static ISymbolSupplier? CreateSymbols(StackwalkRequest request, HttpClient? http, DownloadProgressDisplay? progress, SymbolicationTelemetry telemetry)
+    {
+        var local = request.SymbolPaths.Length > 0 ? new LocalSymbolSupplier(request.SymbolPaths) : null;
+        if (request.SymbolServers.Length == 0 && request.SymbolsCache is null)
+        {
+            return local;
+        }
+
+        var server = http is null
+            ? null
+            : new HttpSymbolSupplier(http, new SymbolServerOptions
+            {
+                Urls = request.SymbolServers,
+                DownloadTimeout = request.DownloadTimeout,
+                Progress = progress,
+            }, telemetry);
+        var cache = new SymbolCacheOptions
+        {
+            Directory = request.SymbolsCache ?? DefaultCacheDirectory,
+            TemporaryDirectory = request.SymbolsTemporary,
+            CacheLocalSymbols = request.SymbolsCache is not null,
+        };
+        return new DiskSymbolCache(cache, local, server, telemetry);
+    }
+
+    /// <summary>An absolute http or https URL, or null.</summary>
+    private static Uri? ParseServerUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) ? url : null;
 
     private static MinidumpFile OpenDump(string path)
     {
@@ -244,7 +313,22 @@ internal static partial class StackwalkCommand
     private static partial void LogEvilJsonInvalid(ILogger logger, string path);
 
     private sealed record StackwalkRequest(string Dump, string[] SymbolPaths, bool Json, string? Cyborg, bool RawDump, bool Pretty,
-        bool Brief, string? OutputFile, string? LogFile, LogLevel LogLevel, string? EvilJson, bool UseCorruptSymbols);
+        bool Brief, string? OutputFile, string? LogFile, LogLevel LogLevel, string? EvilJson, bool UseCorruptSymbols,
+        Uri[] SymbolServers, string? SymbolsCache, string? SymbolsTemporary, TimeSpan DownloadTimeout, bool Interactive);
+
+    /// <summary>Hands the command's one logger to the symbol stores' telemetry.</summary>
+    private sealed class SingleLoggerFactory(ILogger logger) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 
     /// <summary>Writes each log entry at or above a level as one line, <c>LEVEL message</c>, control characters escaped.</summary>
     private sealed class LineLogger(TextWriter writer, LogLevel minimum) : ILogger

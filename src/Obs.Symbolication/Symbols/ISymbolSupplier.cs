@@ -92,4 +92,34 @@ public sealed class SymbolFileResult : IDisposable
 
     /// <summary>Releases the result's reference to its index.</summary>
     public void Dispose() => Interlocked.Exchange(ref _index, null)?.Dispose();
+
+    /// <summary>
+    /// A result with this one's status, message, URL and recovered ids, and <paramref name="index"/>
+    /// (which it takes over) in place of this one's: for a supplier that hands one outcome to
+    /// several callers, each with its own reference.
+    /// </summary>
+    internal SymbolFileResult WithIndex(SymbolIndexReference? index) =>
+        new(Status, index, Message) { SymbolUrl = SymbolUrl, RecoveredDebugFile = RecoveredDebugFile, RecoveredDebugId = RecoveredDebugId };
+
+    /// <summary>
+    /// This result, with its index moved to a new result that also carries where the file came
+    /// from; this one gives its reference up.
+    /// </summary>
+    internal SymbolFileResult WithSource(string? symbolUrl, string? recoveredDebugFile, string? recoveredDebugId) =>
+        new(Status, Interlocked.Exchange(ref _index, null), Message)
+        {
+            SymbolUrl = symbolUrl ?? SymbolUrl,
+            RecoveredDebugFile = recoveredDebugFile ?? RecoveredDebugFile,
+            RecoveredDebugId = recoveredDebugId ?? RecoveredDebugId,
+        };
+
+    /// <summary>
+    /// The result for an index that was built or opened: found, or corrupt (with the index) when
+    /// some of its text's lines could not be parsed; takes <paramref name="index"/> over.
+    /// </summary>
+    internal static SymbolFileResult ForIndex(SymbolIndexReference index, string source)
+    {
+        var skipped = index.Statistics.SkippedLines;
+        return skipped == 0 ? Found(index) : Corrupt($"{skipped} line(s) of {source} could not be parsed", index);
+    }
 }

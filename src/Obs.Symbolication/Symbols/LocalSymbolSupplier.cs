@@ -34,6 +34,9 @@ public sealed class LocalSymbolSupplier : ISymbolSupplier
     /// <summary>The folders and files searched, in order.</summary>
     public IReadOnlyList<string> Paths => _paths;
 
+    /// <summary>How files are parsed (null for the defaults).</summary>
+    internal SymbolParseOptions? ParseOptions => _parseOptions;
+
     /// <inheritdoc/>
     public ValueTask<SymbolFileResult> LocateAsync(ModuleIdentity identity, CancellationToken cancellationToken)
     {
@@ -91,10 +94,7 @@ public sealed class LocalSymbolSupplier : ISymbolSupplier
             return SymbolFileResult.LoadError(e.Message);
         }
 
-        var skipped = index.Statistics.SkippedLines;
-        return skipped == 0
-            ? SymbolFileResult.Found(index)
-            : SymbolFileResult.Corrupt($"{skipped} line(s) of {file} could not be parsed", index);
+        return SymbolFileResult.ForIndex(index, file);
     }
 
     /// <summary>The id on the MODULE line that opens <paramref name="file"/>, or null.</summary>

@@ -23,6 +23,8 @@ public sealed partial class SymbolicationTelemetry : IDisposable
     private readonly Counter<long> _hits;
     private readonly Counter<long> _misses;
     private readonly Counter<long> _evictions;
+    private readonly UpDownCounter<long> _cacheBytes;
+    private readonly Counter<long> _discarded;
     private readonly Histogram<double> _parseSeconds;
 
     /// <summary>
@@ -41,6 +43,10 @@ public sealed partial class SymbolicationTelemetry : IDisposable
         _hits = _meter.CreateCounter<long>("obs.symbolication.cache.hits", "{lookup}", "Symbol lookups a cache answered, by cache (memory, disk)");
         _misses = _meter.CreateCounter<long>("obs.symbolication.cache.misses", "{lookup}", "Symbol lookups a cache could not answer, by cache (memory, disk)");
         _evictions = _meter.CreateCounter<long>("obs.symbolication.cache.evictions", "{entry}", "Entries a cache evicted, by cache (memory, disk)");
+        _cacheBytes = _meter.CreateUpDownCounter<long>("obs.symbolication.cache.size", "By",
+            "Bytes a cache holds, by cache (memory: the private memory of its indexes, as its budget counts it)");
+        _discarded = _meter.CreateCounter<long>("obs.symbolication.cache.discarded", "{file}",
+            "Cached files found unusable (cut short, corrupt) and deleted, by cache (memory, disk)");
         _parseSeconds = _meter.CreateHistogram<double>("obs.symbolication.parse.duration", "s", "Time building a symbol index from text took");
     }
 
@@ -77,11 +83,44 @@ public sealed partial class SymbolicationTelemetry : IDisposable
         LogCacheMiss(Logger, cache, module);
     }
 
+    /// <summary>
+    /// A cache (<c>memory</c> or <c>disk</c>) answered a lookup for <paramref name="module"/> with a
+    /// remembered "not found", without asking the symbol servers (counted as a hit with the tag
+    /// <c>result=not_found</c>).
+    /// </summary>
+    public void NotFoundRemembered(string cache, string module)
+    {
+        _hits.Add(1, new KeyValuePair<string, object?>("cache", cache), new KeyValuePair<string, object?>("result", "not_found"));
+        LogNotFoundRemembered(Logger, cache, module);
+    }
+
+    /// <summary>
+    /// A cache (<c>memory</c> or <c>disk</c>) found a file of <paramref name="entry"/> that cannot be
+    /// used (a text cut short, a corrupt index) and deleted it, to build or fetch it again.
+    /// </summary>
+    public void Discarded(string cache, string entry, string reason)
+    {
+        _discarded.Add(1, new KeyValuePair<string, object?>("cache", cache));
+        LogDiscarded(Logger, cache, entry, reason);
+    }
+
     /// <summary>A cache (<c>memory</c> or <c>disk</c>) evicted <paramref name="entry"/>.</summary>
     public void Evicted(string cache, string entry, string reason)
     {
         _evictions.Add(1, new KeyValuePair<string, object?>("cache", cache));
         LogEvicted(Logger, cache, entry, reason);
+    }
+
+    /// <summary>
+    /// A cache (<c>memory</c> or <c>disk</c>) now holds <paramref name="deltaBytes"/> more bytes
+    /// (fewer when negative): an entry was added or evicted.
+    /// </summary>
+    public void CacheSizeChanged(string cache, long deltaBytes)
+    {
+        if (deltaBytes != 0)
+        {
+            _cacheBytes.Add(deltaBytes, new KeyValuePair<string, object?>("cache", cache));
+        }
     }
 
     /// <summary>An index was built from the text of <paramref name="module"/>'s symbol file.</summary>
@@ -111,6 +150,12 @@ public sealed partial class SymbolicationTelemetry : IDisposable
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "{Cache} cache evicted {Entry} ({Reason})")]
     private static partial void LogEvicted(ILogger logger, string cache, string entry, string reason);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "{Cache} cache remembers {Module} as not found")]
+    private static partial void LogNotFoundRemembered(ILogger logger, string cache, string module);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "{Cache} cache discarded {Entry}: {Reason}")]
+    private static partial void LogDiscarded(ILogger logger, string cache, string entry, string reason);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "parsed {Module}: {Bytes} bytes in {Seconds:0.000} s")]
     private static partial void LogParsed(ILogger logger, string module, long bytes, double seconds);
