@@ -37,9 +37,6 @@ esac
 out=fuzz/out/$project
 rm -rf "$out"
 dotnet publish "fuzz/$project" -c Release -o "$out" --nologo -v quiet
-# Instrument only the library under test: coverage of the harness and the runtime is noise.
-sharpfuzz "$out/$library"
-
 mkdir -p "$corpus"
 # Seeds AFL accepts (it rejects inputs over 1 MB).
 case "$target" in
@@ -47,6 +44,10 @@ case "$target" in
   sym-text) find tests/fixtures -name '*.sym' -size -100k -exec cp {} "$corpus/" \; ;;
   sym-index) dotnet "$out/$project.dll" save-seeds "$corpus" tests/fixtures ;;
 esac
+
+# Instrument only the library under test: coverage of the harness and the runtime is noise.
+# (After the seeds: instrumented code runs only under the fuzzer, which sets up its coverage map.)
+sharpfuzz "$out/$library"
 
 export AFL_SKIP_BIN_CHECK=1           # the target is `dotnet`, not an instrumented ELF
 export AFL_NO_UI=1

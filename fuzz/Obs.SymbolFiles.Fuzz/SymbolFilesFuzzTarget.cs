@@ -1,10 +1,15 @@
+using System.IO.Hashing;
+
 namespace Obs.SymbolFiles.Fuzz;
 
 /// <summary>
 /// The fuzzing entry points, shared with the regression tests (tests/Obs.SymbolFiles.Tests
 /// compiles this file). <see cref="RunText"/> parses an input as a <c>.sym</c> file and looks up
 /// addresses in the index; <see cref="RunIndex"/> opens an input as a saved index (written to a
-/// file, since an index is opened from one) and looks up addresses in it. Only
+/// file, since an index is opened from one) and looks up addresses in it. Before that it makes
+/// the header's file length and checksum match the input, so that mutations get past them to
+/// the section table and the tables (the tests check that the checksum rejects every header
+/// corruption). Only
 /// <see cref="SymbolFileException"/> (and its <see cref="SymbolIndexFormatException"/>) may escape;
 /// anything else throws, which the fuzzer records as a crash, and so is a crash of the process or
 /// a hang (AFL's timeout).
@@ -45,6 +50,7 @@ internal static class SymbolFilesFuzzTarget
 
     public static void RunIndex(byte[] input, string scratchPath)
     {
+        MatchHeader(input);
         File.WriteAllBytes(scratchPath, input);
         SymbolIndex index;
         try
@@ -67,6 +73,28 @@ internal static class SymbolFilesFuzzTarget
                 // A corrupt record found by a lookup: the only failure allowed.
             }
         }
+    }
+
+    /// <summary>Writes the input's length and the checksum of its header and section table into its header (the layout of Storage/IndexFileLayout.cs).</summary>
+    private static void MatchHeader(byte[] input)
+    {
+        const int HeaderSize = 256, FileLengthOffset = 24, SectionCountOffset = 32, ChecksumOffset = 248, SectionEntrySize = 32;
+        if (input.Length < HeaderSize)
+        {
+            return;
+        }
+
+        BitConverter.TryWriteBytes(input.AsSpan(FileLengthOffset), (long)input.Length);
+        var tableLength = (long)BitConverter.ToInt32(input, SectionCountOffset) * SectionEntrySize;
+        if (tableLength < 0 || HeaderSize + tableLength > input.Length)
+        {
+            return;
+        }
+
+        var checksum = new XxHash3();
+        checksum.Append(input.AsSpan(0, ChecksumOffset));
+        checksum.Append(input.AsSpan(HeaderSize, (int)tableLength));
+        BitConverter.TryWriteBytes(input.AsSpan(ChecksumOffset), checksum.GetCurrentHashAsUInt64());
     }
 
     /// <summary>Every lookup kind at addresses taken from the input and from the index's own records, reading everything the results hand out.</summary>

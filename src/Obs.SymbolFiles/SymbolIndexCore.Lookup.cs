@@ -110,10 +110,16 @@ internal sealed partial class SymbolIndexCore
         return new SymbolLookupResult(source, address, new SymbolFunction(source, function, isPublic: false), line, depth, innermost);
     }
 
-    /// <summary>The index of an inline range a chain's walk reached at some step, checking the walk stays within its function's depth limit.</summary>
-    internal static int CheckChainLength(in FunctionRecord function, int steps)
+    /// <summary>
+    /// The number of steps a chain's walk has taken, checked against its function's depth limit
+    /// and its segment's number of ranges: a corrupt saved index can link ranges into a cycle, and
+    /// the second bound keeps the walk (and what reads the chain) proportional to the file.
+    /// </summary>
+    internal int CheckChainLength(in FunctionRecord function, int steps)
     {
-        if ((uint)steps > (uint)Math.Min(function.InlineDepthLimit, InlineRangeRecord.MaxDepth))
+        // Compared as signed values: a corrupt negative limit must stop the walk, not lift the bound.
+        var limit = Math.Min(Math.Min(function.InlineDepthLimit, InlineRangeRecord.MaxDepth), _view.SegmentRangeCount(function));
+        if (steps > limit)
         {
             ThrowHelper.ThrowCorruptIndex("an inline chain is deeper than its function allows");
         }

@@ -168,7 +168,7 @@ internal sealed partial class SymbolIndexCore
                     {
                         if (links[i] >= 0)
                         {
-                            depths[i] = CheckChainLength(core._view.Function(functions[i]), depths[i] + 1);
+                            depths[i] = core.CheckChainLength(core._view.Function(functions[i]), depths[i] + 1);
                             links[i] = core.FollowInlineLink(functions[i], links[i]);
                             pending |= links[i] >= 0;
                         }

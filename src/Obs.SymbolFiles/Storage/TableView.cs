@@ -109,6 +109,21 @@ internal readonly unsafe struct TableView
         return new(_lineSegments[segment] + function.FirstLine, function.LineCount);
     }
 
+    /// <summary>
+    /// The number of inline ranges in a function's segment: no chain of parent links can be longer
+    /// without visiting a range twice, so it bounds every walk up a chain of a corrupt index.
+    /// </summary>
+    public int SegmentRangeCount(in FunctionRecord function)
+    {
+        var segment = function.Segment;
+        if ((uint)segment >= (uint)_segmentCount)
+        {
+            ThrowHelper.ThrowCorruptIndex("a function's segment does not exist");
+        }
+
+        return _inlineCounts[segment];
+    }
+
     /// <summary>An inline range of a function's segment (an index from a line entry or a parent link).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref readonly InlineRangeRecord Range(in FunctionRecord function, int index)
