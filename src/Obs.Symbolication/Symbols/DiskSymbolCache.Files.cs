@@ -72,8 +72,10 @@ public sealed partial class DiskSymbolCache
 
     /// <summary>
     /// Saves <paramref name="built"/> as the entry's index (unless a valid one is already there)
-    /// and returns it opened from the file, its content verified, so that the caller can release
-    /// the built one's memory. Null when the index could not be stored.
+    /// and returns it opened from the file, so that the caller can release the built one's memory.
+    /// The file is marked verified as it is written: its content hash was computed from the very
+    /// tables written, and reading it back whole would only double the memory a large index
+    /// takes while it is stored. Null when the index could not be stored.
     /// </summary>
     private SymbolIndex? Store(CacheEntry entry, SymbolIndexReference built)
     {
@@ -106,7 +108,7 @@ public sealed partial class DiskSymbolCache
                 return OpenIndex(entry, hash, bytes);
             }
 
-            var stored = SymbolIndex.Open(destination, verifyContent: true);
+            var stored = SymbolIndex.Open(destination, verifyContent: false);
             WriteRecord(destination + VerifiedSuffix, [("stamp", Stamp(new FileInfo(destination)))]);
             return stored;
         }

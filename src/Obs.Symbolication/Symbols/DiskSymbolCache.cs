@@ -21,9 +21,10 @@ namespace Obs.Symbolication;
 /// decides whether the index is current. A local file's currency is checked by its size and
 /// modification time, without reading it; a downloaded text is hashed as it is parsed.</para>
 /// <para>Every file is written under a temporary name and renamed into place, so processes can
-/// share the folder (two may download the same file; one copy stays). An index is checked
-/// against its full-content hash once, when it is written or first found without the mark of
-/// that check; later opens check its header and bounds only. A text that is cut short or
+/// share the folder (two may download the same file; one copy stays). An index is marked verified
+/// when it is written (its full-content hash is computed from the tables written), and one found
+/// without that mark (left by a process that died before marking it, or copied in) is checked
+/// against its full-content hash once, on first use; later opens check its header and bounds only. A text that is cut short or
 /// altered, or an index that is corrupt, is deleted and built or downloaded again, never served.
 /// Modules that no server has are remembered for <see cref="SymbolCacheOptions.NotFoundTimeToLive"/>.
 /// Past <see cref="SymbolCacheOptions.MaxSizeBytes"/>, the entries used longest ago are deleted.</para>

@@ -189,8 +189,10 @@ public sealed partial class HttpSymbolSupplier : ISymbolSupplier
     /// <summary>
     /// Downloads and parses <paramref name="module"/>'s symbol file from the first server that has
     /// it, copying the text to <paramref name="copy"/> as it arrives. The result is found (or
-    /// corrupt, with the parsed index) and names the URL; not found when every server answered 404
-    /// or 410; a load error when one failed.
+    /// corrupt, with the parsed index, when some lines could not be parsed) and names the URL; not
+    /// found when every server answered 404 or 410; a load error when one failed or sent a body
+    /// that is not a symbol file at all (an error page), which, as in rust-minidump, moves on to
+    /// the next URL.
     /// </summary>
     internal async Task<SymbolFileResult> DownloadAsync(ModuleIdentity module, ISymbolTextSink? copy, CancellationToken cancellationToken)
     {
@@ -203,7 +205,6 @@ public sealed partial class HttpSymbolSupplier : ISymbolSupplier
         var name = relative[(relative.LastIndexOf('/') + 1)..];
         var query = $"?code_file={Uri.EscapeDataString(module.CodeFileName)}&code_id={Uri.EscapeDataString(module.CodeId ?? string.Empty)}";
         string? failure = null;
-        string? invalid = null;
         foreach (var baseUrl in _urls)
         {
             var url = new Uri(baseUrl, EscapePath(relative) + query);
@@ -230,20 +231,11 @@ public sealed partial class HttpSymbolSupplier : ISymbolSupplier
                 case AttemptKind.NotFound:
                     _telemetry.Downloaded(address, "not_found", 0, elapsed);
                     break;
-                case AttemptKind.Invalid:
-                    _telemetry.Downloaded(address, "error", attempt.Bytes, elapsed);
-                    invalid ??= $"{address}: {attempt.Reason}";
-                    break;
                 default:
                     _telemetry.Downloaded(address, "error", attempt.Bytes, elapsed);
                     failure ??= $"{address}: {attempt.Reason}";
                     break;
             }
-        }
-
-        if (invalid is not null)
-        {
-            return SymbolFileResult.Corrupt(invalid);
         }
 
         return failure is not null

@@ -109,6 +109,24 @@ public sealed class HttpSymbolSupplierTests
     }
 
     [Fact]
+    public async Task An_error_page_served_as_a_success_moves_on_to_the_next_url()
+    {
+        await using var portal = await TestSymbolServer.StartAsync();
+        portal.AddFile(DebugPath, "<html><body>Please sign in</body></html>\n"u8.ToArray());
+        await using var tecken = await StartTeckenAsync();
+        using var client = HttpSymbolSupplier.CreateHttpClient();
+
+        using var alone = await Supplier(client, portal).LocateAsync(DebugModule, Cancel);
+        using var chained = await new HttpSymbolSupplier(client, new SymbolServerOptions { Urls = [portal.BaseUrl, tecken.BaseUrl] })
+            .LocateAsync(DebugModule, Cancel);
+
+        Assert.Equal(SymbolFileStatus.LoadError, alone.Status);
+        Assert.Contains("no Breakpad records", alone.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(SymbolFileStatus.Found, chained.Status);
+        Assert.StartsWith(tecken.BaseUrl.AbsoluteUri, chained.SymbolUrl, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Server_errors_are_retried_and_404s_are_not()
     {
         await using var server = await StartTeckenAsync();
