@@ -221,10 +221,10 @@ public sealed class MemorySymbolCache : ISymbolSupplier, IDisposable
 
             _disposed = true;
             _cache.Clear();
+            ReleaseAll();
         }
 
         _shutdown.Cancel();
-        ReleaseAll();
         _cache.Dispose();
         _shutdown.Dispose();
     }
@@ -311,7 +311,16 @@ public sealed class MemorySymbolCache : ISymbolSupplier, IDisposable
             SlidingExpiration = _slidingExpiration,
         };
         options.RegisterPostEvictionCallback(static (_, value, reason, state) =>
-            ((MemorySymbolCache)state!).Release((Entry)value!, reason), this);
+        {
+            // Under the admission lock, so that once Clear, Dispose or a making of room returns,
+            // the entries they removed are released (this callback, which the cache runs later
+            // on the thread pool, then finds them gone).
+            var cache = (MemorySymbolCache)state!;
+            lock (cache._admission)
+            {
+                cache.Release((Entry)value!, reason);
+            }
+        }, this);
 
         lock (_admission)
         {
