@@ -69,6 +69,7 @@ internal sealed unsafe class MappedIndexMemory : IndexMemory
             _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             _pointer = pointer + _view.PointerOffset;
             Length = length;
+            NativeBlocks.AdviseHugePages(_pointer, length);
         }
         catch
         {
