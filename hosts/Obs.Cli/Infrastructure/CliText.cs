@@ -6,7 +6,7 @@ namespace Obs.Cli.Infrastructure;
 /// <summary>How the <c>obs</c> commands echo user input (paths, tokens, input lines) in their one-line errors.</summary>
 internal static class CliText
 {
-    /// <summary>Echoed input values are cut to this many characters, so that one bad 64 KB line is not echoed whole.</summary>
+    /// <summary>Echoed input values are cut to this many characters, so that one bad long line is not echoed whole.</summary>
     private const int MaxEchoedLength = 80;
 
     /// <summary>

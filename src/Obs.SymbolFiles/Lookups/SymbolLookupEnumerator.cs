@@ -15,8 +15,8 @@ namespace Obs.SymbolFiles;
 /// each time a result is handed out the next group takes one step, so the memory it waits for
 /// arrives while the caller works on the results before it (typically turning names into
 /// strings). The names of a result were asked for a group earlier, so they are usually in cache
-/// when it is handed out. The enumerator holds two groups of results and their state, about 4 KB
-/// on the caller's stack.
+/// when it is handed out. The enumerator holds two groups of results and their state on the
+/// caller's stack.
 /// </remarks>
 public ref struct SymbolLookupEnumerator
 {

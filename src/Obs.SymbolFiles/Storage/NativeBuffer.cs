@@ -6,8 +6,8 @@ namespace Obs.SymbolFiles.Storage;
 /// A growable array of blittable records in native memory, used while a symbol file is parsed.
 /// </summary>
 /// <remarks>
-/// Native memory is used instead of <c>List&lt;T&gt;</c> because the tables of a 700 MB symbol
-/// file reach hundreds of megabytes: a freed block goes back to the OS at once instead of
+/// Native memory is used instead of <c>List&lt;T&gt;</c> because the tables of a large symbol
+/// file are about as large as the file: a freed block goes back to the OS at once instead of
 /// waiting for a gen-2 GC, untouched capacity is never resident, and large blocks use huge pages
 /// and grow without copying (<see cref="NativeBlocks"/>). Capacity doubles; the finished buffer
 /// is handed to a <see cref="NativeIndexMemory"/> as is.

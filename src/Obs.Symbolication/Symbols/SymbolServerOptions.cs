@@ -16,7 +16,7 @@ public sealed record SymbolServerOptions
 
     /// <summary>
     /// The longest one download may take, from the request to the last byte of the body (the
-    /// default, minidump-stackwalk's, is 1000 seconds, sized for a 300 MB file at 300 KB/s). A
+    /// default is minidump-stackwalk's, 1000 seconds). A
     /// download that takes longer is abandoned (and retried, see <see cref="MaxRetries"/>).
     /// </summary>
     public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromSeconds(1000);
