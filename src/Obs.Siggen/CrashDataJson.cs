@@ -135,12 +135,13 @@ internal static class CrashDataJson
     private static Dictionary<string, CrashThread> ReadThreadsByKey(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, PyValue crashingThread)
     {
         var wanted = WantedThread(crashingThread);
+        var wantedName = wanted == UnknownThread ? null : wanted.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var threads = new Dictionary<string, CrashThread>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = JsonStrings.Get(ref reader);
             reader.Read();
-            if (name == "0" || (wanted != UnknownThread && name == wanted.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            if (name == "0" || name == wantedName)
             {
                 threads[name] = new CrashThread(ReadThread(ref reader));
                 continue;

@@ -36,23 +36,19 @@ public sealed partial class SymbolIndex
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= SymbolParseOptions.Default;
 
-        // The file is opened once to tell its kind: a named pipe can be read only once, and an
-        // open that is closed unread would cut its writer off.
-        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
-        using (var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0))
+        // The file is opened once, and read through that one handle whatever its kind: a named
+        // pipe can be read only once, and an open that is closed unread would cut its writer off.
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        if (!stream.CanSeek)
         {
-            if (!stream.CanSeek)
-            {
-                return SymbolFileLoader.LoadStreamAsync(stream, options, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            }
-
-            if (IndexFileReader.HasMagic(handle))
-            {
-                return new SymbolIndex(IndexFileReader.Open(path, verifyContent: false));
-            }
+            // A named pipe (a shell's <(zcat x.sym.gz)) cannot be read at offsets: parse it as it arrives.
+            return SymbolFileLoader.LoadStreamAsync(stream, options, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         }
 
-        return SymbolFileLoader.LoadFile(path, options);
+        return IndexFileReader.HasMagic(handle)
+            ? new SymbolIndex(IndexFileReader.Open(stream, verifyContent: false))
+            : SymbolFileLoader.LoadFile(handle, options);
     }
 
     /// <summary>

@@ -195,8 +195,7 @@ internal sealed partial class SymbolIndexCore
 
     public bool TryFindStackWin(SymbolIndexReference source, ulong address, out StackWinFrameInfo info)
     {
-        if (FindStackWinRecord(Tables.StackWinFrameData.Span, address, out var record) ||
-            FindStackWinRecord(Tables.StackWinFpo.Span, address, out record))
+        if (TryFindStackWinRecord(address, out var record))
         {
             info = new StackWinFrameInfo(source, record);
             return true;
@@ -206,10 +205,14 @@ internal sealed partial class SymbolIndexCore
         return false;
     }
 
+    /// <summary>The STACK WIN record covering an address: a FrameData one first, then an FPO one (rust-minidump's and Breakpad's order).</summary>
+    private bool TryFindStackWinRecord(ulong address, out StackWinRecord record) =>
+        FindStackWinRecord(Tables.StackWinFrameData.Span, address, out record) ||
+        FindStackWinRecord(Tables.StackWinFpo.Span, address, out record);
+
     public bool TryGetParameterSize(ulong address, out uint parameterSize)
     {
-        if (FindStackWinRecord(Tables.StackWinFrameData.Span, address, out var record) ||
-            FindStackWinRecord(Tables.StackWinFpo.Span, address, out record))
+        if (TryFindStackWinRecord(address, out var record))
         {
             parameterSize = record.ParameterSize;
             return true;

@@ -14,10 +14,6 @@ internal static class ThrowHelper
         throw new ArgumentOutOfRangeException(paramName);
 
     [DoesNotReturn]
-    public static void ThrowArgument(string paramName, string message) =>
-        throw new ArgumentException(message, paramName);
-
-    [DoesNotReturn]
     public static void ThrowCorruptIndex(string what) =>
         throw new SymbolIndexFormatException($"corrupt symbol index: {what}");
 
@@ -29,7 +25,8 @@ internal static class ThrowHelper
     public static void ThrowDisposed(object reference) =>
         throw new ObjectDisposedException(reference.GetType().FullName, "This reference to the symbol index has been disposed.");
 
-    [DoesNotReturn]
-    public static void ThrowEmpty(string what) =>
-        throw new InvalidOperationException($"The {what} is empty (default).");
+    /// <summary>The index a result came through; a <c>default</c> result has none.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="source"/> is null.</exception>
+    public static SymbolIndexReference RequireSource(SymbolIndexReference? source, string what) =>
+        source ?? throw new InvalidOperationException($"The {what} is empty (default).");
 }

@@ -19,8 +19,7 @@ internal sealed class DownloadProgressDisplay(TextWriter terminal) : IProgress<S
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SymbolDownloadProgress> _active = new(StringComparer.Ordinal);
-    private long? _drawn;
-    private bool _showing;
+    private long? _drawn; // when the line was last drawn; null while nothing is shown
 
     public void Report(SymbolDownloadProgress value)
     {
@@ -55,7 +54,6 @@ internal sealed class DownloadProgressDisplay(TextWriter terminal) : IProgress<S
             }
 
             _drawn = now;
-            _showing = true;
             var others = _active.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (+{_active.Count - 1} more)") : string.Empty;
             terminal.Write(string.Create(CultureInfo.InvariantCulture,
                 $"{ClearLine}downloading {shown.Module}: {Mebibytes(shown.BytesReceived):0.0} MiB at {Mebibytes((long)shown.BytesPerSecond):0.0} MiB/s{others}"));
@@ -74,11 +72,10 @@ internal sealed class DownloadProgressDisplay(TextWriter terminal) : IProgress<S
 
     private void Clear()
     {
-        if (_showing)
+        if (_drawn is not null)
         {
             terminal.Write(ClearLine);
             terminal.Flush();
-            _showing = false;
             _drawn = null;
         }
     }

@@ -110,11 +110,11 @@ internal static class CrashReason
         [0x0517a7ed] = "SIMULATED",
     }.ToFrozenDictionary();
 
-    // A subset of winerror.h: the codes most often seen as exception codes or in FACILITY_VISUALCPP.
     /// <summary>The name of a Win32 error code, when it has one.</summary>
     public static bool TryGetWin32ErrorName(uint code, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? name) =>
         Win32ErrorNames.TryGetValue(code, out name);
 
+    // A subset of winerror.h: the codes most often seen as exception codes or in FACILITY_VISUALCPP.
     private static readonly FrozenDictionary<uint, string> Win32ErrorNames = new Dictionary<uint, string>
     {
         [0] = "ERROR_SUCCESS",

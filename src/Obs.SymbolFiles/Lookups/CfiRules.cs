@@ -47,7 +47,7 @@ public readonly struct CfiRules
     {
         get
         {
-            var source = _source ?? throw new InvalidOperationException("The rules are empty (default).");
+            var source = ThrowHelper.RequireSource(_source, "rules");
             var core = source.Enter();
             try
             {

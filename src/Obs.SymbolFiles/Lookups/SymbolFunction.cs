@@ -94,5 +94,5 @@ public readonly struct SymbolFunction
     /// <summary>The FUNC record's index (for a result's line and inline data).</summary>
     internal int Record { get; }
 
-    private SymbolIndexReference Source => _source ?? throw new InvalidOperationException("The function is empty (default).");
+    private SymbolIndexReference Source => ThrowHelper.RequireSource(_source, "function");
 }

@@ -143,7 +143,7 @@ public readonly struct SymbolLookupResult
         }
     }
 
-    private SymbolIndexReference Source => _source ?? throw new InvalidOperationException("The lookup result is empty (default).");
+    private SymbolIndexReference Source => ThrowHelper.RequireSource(_source, "lookup result");
 
     /// <summary>
     /// An inlined call at the address: index 0 is the innermost (the code actually executing),
@@ -340,5 +340,5 @@ public readonly struct InlineFrame
         }
     }
 
-    private SymbolIndexReference Source => _source ?? throw new InvalidOperationException("The inline frame is empty (default).");
+    private SymbolIndexReference Source => ThrowHelper.RequireSource(_source, "inline frame");
 }

@@ -52,16 +52,9 @@ internal static class SymbolFileLoader
         return SymbolIndexAssembler.Assemble(chunks, options, data.Length, sourceHash);
     }
 
-    public static SymbolIndex LoadFile(string path, SymbolParseOptions options)
+    /// <summary>Parses a file that can be read at offsets (a regular file), in blocks on several threads.</summary>
+    public static SymbolIndex LoadFile(SafeFileHandle handle, SymbolParseOptions options)
     {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        if (!stream.CanSeek)
-        {
-            // A named pipe (a shell's <(zcat x.sym.gz)) cannot be read at offsets: parse it as it arrives.
-            return LoadStreamAsync(stream, options, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        }
-
         var length = RandomAccess.GetLength(handle);
         FileReadAhead.Hint(handle, length);
         var boundaries = SplitFile(handle, length, options);

@@ -22,7 +22,14 @@ internal static unsafe class IndexFileReader
     /// <exception cref="SymbolIndexFormatException">The file is not a valid saved index.</exception>
     public static SymbolIndexCore Open(string path, bool verifyContent)
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.RandomAccess);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.RandomAccess);
+        return Open(stream, verifyContent);
+    }
+
+    /// <summary>Maps an open file as a saved index; the stream may be disposed afterwards (the mapping keeps the file).</summary>
+    /// <exception cref="SymbolIndexFormatException">The file is not a valid saved index.</exception>
+    public static SymbolIndexCore Open(FileStream stream, bool verifyContent)
+    {
         MappedIndexMemory? memory = null;
         try
         {
@@ -42,7 +49,6 @@ internal static unsafe class IndexFileReader
         finally
         {
             memory?.Dispose();
-            stream.Dispose();
         }
     }
 

@@ -33,7 +33,7 @@ internal static unsafe class IndexFileWriter
                 offset = Align(offset + section.ByteLength);
             }
 
-            var fileLength = sections.Count == 0 ? ContentStart(0) : offset;
+            var fileLength = offset;
 
             // The content hash goes in the header, which comes first: hash the tables (in memory,
             // fast) before writing them, so that a stream that cannot seek back works too.
