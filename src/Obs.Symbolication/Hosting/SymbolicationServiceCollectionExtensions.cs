@@ -41,6 +41,8 @@ public static class SymbolicationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
 
+        // A supplier the host registered itself is a symbol source whatever the options say.
+        var hostSupplier = services.Any(d => d.ServiceType == typeof(ISymbolSupplier));
         services.AddOptions<SymbolicationOptions>().Configure(configure);
         services.AddHttpClient(SymbolicationOptions.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(HttpSymbolSupplier.CreateMessageHandler)
@@ -74,7 +76,7 @@ public static class SymbolicationServiceCollectionExtensions
 
             // Without any symbol source no module is missing its symbols, as minidump-stackwalk
             // run without a symbol path reports it.
-            return new MinidumpStackwalker(options.HasSymbolSources ? provider.GetRequiredService<ISymbolSupplier>() : null, stackwalk);
+            return new MinidumpStackwalker(options.HasSymbolSources || hostSupplier ? provider.GetRequiredService<ISymbolSupplier>() : null, stackwalk);
         });
 
         return services;

@@ -125,8 +125,6 @@ public sealed class FrameRegisters
     /// <summary>Keeps only the registers in <paramref name="mask"/> valid.</summary>
     internal void RestrictTo(ulong mask) => _validMask &= mask;
 
-    internal ulong ValidMask => _validMask;
-
     /// <summary>A copy with the same values and validity.</summary>
     internal FrameRegisters Clone() => new(Layout, (ulong[])_values.Clone(), _validMask);
 }

@@ -14,6 +14,11 @@ public sealed partial class DiskSymbolCache
     private const int MaxSegmentLength = 200;
 
     private static readonly TimeSpan TemporaryFileLifetime = TimeSpan.FromDays(1);
+
+    // What a cache path segment may not hold on any system: the file name's invalid characters, and Windows' separators.
+    private static readonly System.Buffers.SearchValues<char> UnsafeNameCharacters =
+        System.Buffers.SearchValues.Create([.. Path.GetInvalidFileNameChars(), '\\', ':']);
+
     private static readonly System.Buffers.SearchValues<char> LettersAndDigits =
         System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
@@ -434,6 +439,6 @@ public sealed partial class DiskSymbolCache
 
         private static bool IsSafeName(string segment) =>
             segment.Length is > 0 and <= MaxSegmentLength && segment is not "." and not ".."
-            && segment.AsSpan().IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && segment.AsSpan().IndexOfAny('\\', ':') < 0;
+            && segment.AsSpan().IndexOfAny(UnsafeNameCharacters) < 0;
     }
 }

@@ -330,12 +330,14 @@ public sealed partial class HttpSymbolSupplier : ISymbolSupplier
             }
 
             var next = location.IsAbsoluteUri ? location : new Uri(current, location);
-            response.Dispose();
             if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
             {
-                throw new HttpRequestException($"redirected to a URL that is not http or https: {next}");
+                // Not followed, and not retried either (it would answer the same): the caller
+                // sees the redirect itself, a failed download.
+                return response;
             }
 
+            response.Dispose();
             current = next;
         }
     }

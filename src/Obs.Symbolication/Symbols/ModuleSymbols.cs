@@ -72,5 +72,5 @@ internal sealed class ModuleSymbols
     /// scanner's test of a candidate return address in a module that has symbols.
     /// </summary>
     public bool HasFunctionAt(ulong address, MinidumpModule module) =>
-        Index is not null && Index.TryLookup(address - module.BaseAddress, out var hit) && !hit.Function.NameUtf8.IsEmpty;
+        Index is not null && Index.TryFindFunction(address - module.BaseAddress, out var function) && !function.NameUtf8.IsEmpty;
 }

@@ -15,6 +15,7 @@ internal sealed class SymbolResolver : IDisposable
     private readonly bool _useCorruptSymbols;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<ModuleIdentity, Lazy<Task<ModuleSymbols>>> _modules = new();
+    private readonly ConcurrentDictionary<MinidumpModule, Lazy<Task<ModuleSymbols>>> _byModule = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentQueue<SymbolFileResult> _results = new();
     private readonly ConcurrentDictionary<string, ModuleSymbolStatus> _status = new(StringComparer.Ordinal);
 
@@ -37,16 +38,20 @@ internal sealed class SymbolResolver : IDisposable
             return ValueTask.FromResult(ModuleSymbols.None);
         }
 
-        var identity = ModuleIdentity.FromModule(module);
-        if (!_modules.TryGetValue(identity, out var lazy))
+        // Asked for every frame and every scanned candidate: the module object itself is the key
+        // that costs nothing; its identity (which modules of one dump may share) only on first use.
+        if (!_byModule.TryGetValue(module, out var lazy))
         {
-            // Every caller of one walk passes the walk's token, so the first caller's is everyone's.
-            lazy = _modules.GetOrAdd(identity, key => new Lazy<Task<ModuleSymbols>>(() => LoadAsync(key, cancellationToken)));
+            lazy = _byModule.GetOrAdd(module, Find(module, cancellationToken));
         }
 
         var task = lazy.Value;
         return task.IsCompletedSuccessfully ? ValueTask.FromResult(task.Result) : new ValueTask<ModuleSymbols>(task);
     }
+
+    private Lazy<Task<ModuleSymbols>> Find(MinidumpModule module, CancellationToken cancellationToken) =>
+        // Every caller of one walk passes the walk's token, so the first caller's is everyone's.
+        _modules.GetOrAdd(ModuleIdentity.FromModule(module), key => new Lazy<Task<ModuleSymbols>>(() => LoadAsync(key, cancellationToken)));
 
     private async Task<ModuleSymbols> LoadAsync(ModuleIdentity module, CancellationToken cancellationToken)
     {

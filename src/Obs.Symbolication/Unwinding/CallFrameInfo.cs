@@ -31,8 +31,8 @@ internal static class CallFrameInfo
     /// </param>
     public static async ValueTask<FrameRegisters?> UnwindAsync(UnwindRequest request, ulong calleeSaved, bool calleeLinkRegisterIsGuess = false)
     {
-        var callee = request.Callee;
-        if (request.Modules.FindModule(callee.Instruction) is not { } module)
+        // The walk symbolicated the callee before unwinding it, which found its module.
+        if (request.Callee.Module is not { } module)
         {
             return null;
         }

@@ -18,10 +18,6 @@ internal readonly struct StackMemory : IUnwindMemory
     /// <summary>The first address past the region.</summary>
     public ulong EndAddress => _region.EndAddress;
 
-    /// <summary>Whether <paramref name="size"/> bytes at <paramref name="address"/> lie in the region.</summary>
-    public bool Contains(ulong address, int size) =>
-        address >= _region.BaseAddress && address - _region.BaseAddress <= _region.Size && (ulong)size <= _region.Size - (address - _region.BaseAddress);
-
     public bool TryReadUInt32(ulong address, out uint value) => _region.TryReadUInt32(address, out value);
 
     public bool TryReadUInt64(ulong address, out ulong value) => _region.TryReadUInt64(address, out value);

@@ -183,6 +183,21 @@ public sealed class EmbeddingTests
     }
 
     [Fact]
+    public async Task A_supplier_the_host_registers_is_used_without_symbol_paths_or_servers()
+    {
+        var supplier = new LocalSymbolSupplier([TestFixtures.Path("rust-minidump/symbols")]);
+        var services = new ServiceCollection();
+        services.AddSingleton<ISymbolSupplier>(supplier);
+        services.AddObsSymbolication(_ => { });
+        await using var provider = services.BuildServiceProvider();
+        var stackwalker = provider.GetRequiredService<MinidumpStackwalker>();
+        Assert.Same(supplier, stackwalker.Symbols);
+
+        var state = await stackwalker.ProcessAsync(TestFixtures.Path("rust-minidump/dumps/test.dmp"), Token);
+        Assert.Contains(state.Threads[0].Frames, frame => frame.FunctionName is not null);
+    }
+
+    [Fact]
     public async Task The_host_options_and_registrations_are_kept()
     {
         using var telemetry = new SymbolicationTelemetry();

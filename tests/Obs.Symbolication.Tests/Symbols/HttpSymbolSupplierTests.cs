@@ -172,6 +172,30 @@ public sealed class HttpSymbolSupplierTests
     }
 
     [Fact]
+    public async Task A_redirect_to_a_url_that_is_not_http_is_a_load_error_and_not_retried()
+    {
+        await using var server = await StartTeckenAsync();
+        server.Intercept = (context, path) =>
+        {
+            if (path != DebugPath)
+            {
+                return Task.FromResult(false);
+            }
+
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = "ftp://symbols.example/ShowSSEConfig.sym";
+            return Task.FromResult(true);
+        };
+        using var client = HttpSymbolSupplier.CreateHttpClient();
+
+        using var result = await Supplier(client, server, maxRetries: 2).LocateAsync(DebugModule, Cancel);
+
+        Assert.Equal(SymbolFileStatus.LoadError, result.Status);
+        Assert.Contains("HTTP 302", result.Message, StringComparison.Ordinal);
+        Assert.Equal(1, server.CountRequests(DebugPath));
+    }
+
+    [Fact]
     public async Task A_download_that_stalls_past_the_timeout_is_abandoned()
     {
         await using var server = await StartTeckenAsync();
