@@ -50,8 +50,12 @@ public sealed partial class SymbolicationTelemetry : IDisposable
         _parseSeconds = _meter.CreateHistogram<double>("obs.symbolication.parse.duration", "s", "Time building a symbol index from text took");
     }
 
-    /// <summary>A telemetry that logs nothing and whose instruments nobody listens to.</summary>
-    public static SymbolicationTelemetry None { get; } = new();
+    /// <summary>
+    /// A telemetry that logs nothing and records nothing: its meter is disposed at once, so that a
+    /// listener subscribed to <see cref="MeterName"/> (a host's metrics) does not count what stores
+    /// built without telemetry do.
+    /// </summary>
+    public static SymbolicationTelemetry None { get; } = CreateSilent();
 
     /// <summary>The logger the stores and caches write to (category <see cref="MeterName"/>).</summary>
     public ILogger Logger { get; }
@@ -128,6 +132,13 @@ public sealed partial class SymbolicationTelemetry : IDisposable
     {
         _parseSeconds.Record(elapsed.TotalSeconds);
         LogParsed(Logger, module, bytes, elapsed.TotalSeconds);
+    }
+
+    private static SymbolicationTelemetry CreateSilent()
+    {
+        var telemetry = new SymbolicationTelemetry();
+        telemetry.Dispose();
+        return telemetry;
     }
 
     /// <summary>Disposes the meter when this instance created it.</summary>

@@ -433,6 +433,43 @@ public sealed class MemorySymbolCacheTests
     }
 
     [Fact]
+    public void The_silent_telemetry_records_nothing_a_listener_of_the_meter_would_see()
+    {
+        const string Marker = "silent-telemetry-test";
+        long seen = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == SymbolicationTelemetry.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Value as string == Marker)
+                {
+                    Interlocked.Increment(ref seen);
+                }
+            }
+        });
+        listener.Start();
+
+        SymbolicationTelemetry.None.CacheHit(Marker, "a.so");
+        SymbolicationTelemetry.None.CacheMiss(Marker, "a.so");
+        using (var audible = new SymbolicationTelemetry())
+        {
+            audible.CacheHit(Marker, "a.so");
+        }
+
+        Assert.Equal(1, Interlocked.Read(ref seen));
+    }
+
+    [Fact]
     public async Task The_same_module_from_different_folders_shares_an_entry()
     {
         var inner = new ScriptedSupplier();
