@@ -261,7 +261,7 @@ public sealed partial class DiskSymbolCache : ISymbolSupplier
             }
 
             Touch(entry.DownloadSourceFile);
-            return Downloaded(index, url);
+            return SymbolFileResult.ForIndex(index, url, symbolUrl: url);
         }
 
         if (!text.Exists)
@@ -293,7 +293,7 @@ public sealed partial class DiskSymbolCache : ISymbolSupplier
         }
 
         Touch(entry.DownloadSourceFile);
-        return Downloaded(stored ?? (SymbolIndexReference)built, url);
+        return SymbolFileResult.ForIndex(stored ?? (SymbolIndexReference)built, url, symbolUrl: url);
     }
 
     /// <summary>
@@ -339,29 +339,13 @@ public sealed partial class DiskSymbolCache : ISymbolSupplier
     private SymbolIndex? Build(string path, string key, SymbolParseOptions? parseOptions, out SymbolFileResult? failure)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
+        var index = LocalSymbolSupplier.TryParse(path, parseOptions, out failure);
+        if (index is not null)
         {
-            var index = SymbolIndex.Load(path, parseOptions);
             _telemetry.Parsed(key, index.Statistics.Bytes, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-            failure = null;
-            return index;
-        }
-        catch (SymbolFileException ex)
-        {
-            failure = SymbolFileResult.Corrupt(ex.Message);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            failure = SymbolFileResult.LoadError(ex.Message);
         }
 
-        return null;
-    }
-
-    private static SymbolFileResult Downloaded(SymbolIndexReference index, string url)
-    {
-        using var result = SymbolFileResult.ForIndex(index, url);
-        return result.WithSource(url, null, null);
+        return index;
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "symbol cache: {Reason}")]

@@ -222,11 +222,7 @@ public sealed partial class HttpSymbolSupplier : ISymbolSupplier
                 case AttemptKind.Done:
                     var index = attempt.Value!;
                     _telemetry.Downloaded(address, "found", index.Statistics.Bytes, elapsed);
-                    var result = SymbolFileResult.ForIndex(index, address);
-                    using (result)
-                    {
-                        return result.WithSource(address, null, null);
-                    }
+                    return SymbolFileResult.ForIndex(index, address, symbolUrl: address);
 
                 case AttemptKind.NotFound:
                     _telemetry.Downloaded(address, "not_found", 0, elapsed);

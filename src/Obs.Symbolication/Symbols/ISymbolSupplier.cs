@@ -116,10 +116,13 @@ public sealed class SymbolFileResult : IDisposable
     /// <summary>
     /// The result for an index that was built or opened: found, or corrupt (with the index) when
     /// some of its text's lines could not be parsed; takes <paramref name="index"/> over.
+    /// <paramref name="symbolUrl"/> is where it was downloaded from, if it was.
     /// </summary>
-    internal static SymbolFileResult ForIndex(SymbolIndexReference index, string source)
+    internal static SymbolFileResult ForIndex(SymbolIndexReference index, string source, string? symbolUrl = null)
     {
         var skipped = index.Statistics.SkippedLines;
-        return skipped == 0 ? Found(index) : Corrupt($"{skipped} line(s) of {source} could not be parsed", index);
+        return skipped == 0
+            ? new(SymbolFileStatus.Found, index, null) { SymbolUrl = symbolUrl }
+            : new(SymbolFileStatus.Corrupt, index, $"{skipped} line(s) of {source} could not be parsed") { SymbolUrl = symbolUrl };
     }
 }

@@ -78,23 +78,30 @@ public sealed class LocalSymbolSupplier : ISymbolSupplier
         return null;
     }
 
-    private SymbolFileResult Load(string file)
+    private SymbolFileResult Load(string file) =>
+        TryParse(file, _parseOptions, out var failure) is { } index ? SymbolFileResult.ForIndex(index, file) : failure!;
+
+    /// <summary>
+    /// Loads a symbol file (text or saved index); null, with the result to report, when it cannot
+    /// be read (a load error) or is not a symbol file (corrupt).
+    /// </summary>
+    internal static SymbolIndex? TryParse(string path, SymbolParseOptions? options, out SymbolFileResult? failure)
     {
-        SymbolIndex index;
         try
         {
-            index = SymbolIndex.Load(file, _parseOptions);
+            failure = null;
+            return SymbolIndex.Load(path, options);
         }
         catch (SymbolFileException e)
         {
-            return SymbolFileResult.Corrupt(e.Message);
+            failure = SymbolFileResult.Corrupt(e.Message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return SymbolFileResult.LoadError(e.Message);
+            failure = SymbolFileResult.LoadError(e.Message);
         }
 
-        return SymbolFileResult.ForIndex(index, file);
+        return null;
     }
 
     /// <summary>The id on the MODULE line that opens <paramref name="file"/>, or null.</summary>
