@@ -31,17 +31,7 @@ internal static class DumpCommand
 
     private static int Run(CliConsole console, string path, bool json)
     {
-        MinidumpFile dump;
-        try
-        {
-            dump = CliFiles.Open(path, MinidumpFile.Open);
-        }
-        catch (MinidumpException ex)
-        {
-            throw new CliInputException($"{path}: {ex.Message} ({ex.Kind})", ex);
-        }
-
-        using (dump)
+        using (var dump = CliFiles.OpenDump(path))
         {
             if (json)
             {

@@ -166,12 +166,12 @@ internal static partial class StackwalkCommand
     private static async Task<int> RunAsync(CliConsole console, StackwalkRequest request, CancellationToken cancellationToken)
     {
         using var log = request.LogFile is { } logPath
-            ? new StreamWriter(CliFiles.Open(logPath, static p => new FileStream(p, FileMode.Create, FileAccess.Write, FileShare.Read)), new UTF8Encoding(false))
+            ? new StreamWriter(CliFiles.Create(logPath), new UTF8Encoding(false))
             : null;
         var logger = new LineLogger(log ?? console.Error, request.LogLevel);
-        using var dump = OpenDump(request.Dump);
+        using var dump = CliFiles.OpenDump(request.Dump);
         await using var output = request.OutputFile is { } outputPath
-            ? CliFiles.Open(outputPath, static p => new FileStream(p, FileMode.Create, FileAccess.Write, FileShare.Read))
+            ? CliFiles.Create(outputPath)
             : null;
         var destination = output ?? console.Out;
 
@@ -202,7 +202,7 @@ internal static partial class StackwalkCommand
         }
         catch (MinidumpException ex)
         {
-            throw new CliInputException($"{request.Dump}: {ex.Message} ({ex.Kind})", ex);
+            throw CliFiles.DumpError(request.Dump, ex);
         }
 
         if (request.Json)
@@ -213,7 +213,7 @@ internal static partial class StackwalkCommand
         {
             if (request.Cyborg is { } cyborgPath)
             {
-                using var cyborg = CliFiles.Open(cyborgPath, static p => new FileStream(p, FileMode.Create, FileAccess.Write, FileShare.Read));
+                using var cyborg = CliFiles.Create(cyborgPath);
                 WriteJson(cyborg, state, request.Pretty);
             }
 
@@ -261,18 +261,6 @@ internal static partial class StackwalkCommand
     /// <summary>An absolute http or https URL, or null.</summary>
     private static Uri? ParseServerUrl(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) ? url : null;
-
-    private static MinidumpFile OpenDump(string path)
-    {
-        try
-        {
-            return CliFiles.Open(path, MinidumpFile.Open);
-        }
-        catch (MinidumpException ex)
-        {
-            throw new CliInputException($"{path}: {ex.Message} ({ex.Kind})", ex);
-        }
-    }
 
     private static void WriteJson(Stream destination, ProcessState state, bool pretty)
     {

@@ -57,14 +57,19 @@ internal static class CliApp
         root.Subcommands.Add(SymCommands.Create(console));
         root.Subcommands.Add(DumpCommand.Create(console));
         root.Subcommands.Add(SignatureCommand.Create(console));
-        AddVerbose(root);
         root.Subcommands.Add(StackwalkCommand.Create(console));
+        AddVerbose(root);
         return root;
     }
 
+    /// <summary>Gives every command the global <c>--verbose</c> switch, except one that defines its own (stackwalk's log level).</summary>
     private static void AddVerbose(Command command)
     {
-        command.Options.Add(Verbose);
+        if (!command.Options.Any(option => option.Name == Verbose.Name))
+        {
+            command.Options.Add(Verbose);
+        }
+
         foreach (var subcommand in command.Subcommands)
         {
             AddVerbose(subcommand);

@@ -1,3 +1,5 @@
+using Obs.Minidump;
+
 namespace Obs.Cli.Infrastructure;
 
 /// <summary>
@@ -31,6 +33,26 @@ internal static class CliFiles
     /// <summary>Opens a file for reading.</summary>
     public static FileStream OpenRead(string path) =>
         Open(path, static p => new FileStream(p, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan));
+
+    /// <summary>Creates (or truncates) a file for writing, readable by others meanwhile.</summary>
+    public static FileStream Create(string path) =>
+        Open(path, static p => new FileStream(p, FileMode.Create, FileAccess.Write, FileShare.Read));
+
+    /// <summary>Opens a minidump; one that is not valid is a <see cref="CliInputException"/> that names the path and what is wrong.</summary>
+    public static MinidumpFile OpenDump(string path)
+    {
+        try
+        {
+            return Open(path, MinidumpFile.Open);
+        }
+        catch (MinidumpException ex)
+        {
+            throw DumpError(path, ex);
+        }
+    }
+
+    /// <summary>A dump found invalid, worded as every command words it.</summary>
+    public static CliInputException DumpError(string path, MinidumpException ex) => new($"{path}: {ex.Message} ({ex.Kind})", ex);
 
     /// <summary>Why <paramref name="path"/> could not be read, as one message that starts with the path.</summary>
     internal static string DescribeUnreadable(string path, Exception ex)
