@@ -12,9 +12,8 @@ internal static partial class CrashAnalyzer
     // No-permission regions up to this size next to accessible memory are taken for guard pages.
     private const ulong GuardMemoryMaxSize = 2 << 14;
 
-    // The amd64 addresses that are not canonical at the current virtual address width.
-    private const ulong NonCanonicalFirst = 0x0000_8000_0000_0000;
-    private const ulong NonCanonicalLast = 0xffff_7fff_ffff_ffff;
+    // The amd64 addresses that are not canonical: the unwinder's rule, one for both.
+    private static bool IsNonCanonical(ulong address) => Unwinding.Amd64Unwinder.IsNonCanonical(address);
 
     /// <summary>The crash reason and address of <paramref name="exception"/>, with what the crashing instruction reveals.</summary>
     public static CrashInfo Analyze(MinidumpFile dump, MinidumpExceptionStream exception, MinidumpContext? context,
@@ -116,7 +115,6 @@ internal static partial class CrashAnalyzer
         return null;
     }
 
-    private static bool IsNonCanonical(ulong address) => address is >= NonCanonicalFirst and <= NonCanonicalLast;
 
     /// <summary>
     /// Bit flips are looked for where pointers are wide (a large address space makes false

@@ -8,7 +8,16 @@ internal sealed class LoadedModules
 {
     private readonly MinidumpModuleList? _list;
 
-    public LoadedModules(MinidumpModuleList? list) => _list = list;
+    private readonly Lazy<ulong> _highestEnd;
+
+    public LoadedModules(MinidumpModuleList? list)
+    {
+        _list = list;
+        _highestEnd = new Lazy<ulong>(FindHighestEnd);
+    }
+
+    /// <summary>The end address of the highest module that <see cref="FindModule"/> keeps (an overlapped one is not); 0 without modules.</summary>
+    public ulong HighestModuleEnd => _highestEnd.Value;
 
     public ImmutableArray<MinidumpModule> Modules => _list?.Modules ?? [];
 
@@ -16,4 +25,18 @@ internal sealed class LoadedModules
 
     /// <summary>The module whose range holds <paramref name="address"/> (overlaps resolved as rust-minidump's range map does).</summary>
     public MinidumpModule? FindModule(ulong address) => _list?.FindModule(address);
+
+    private ulong FindHighestEnd()
+    {
+        MinidumpModule? top = null;
+        foreach (var module in Modules)
+        {
+            if ((top is null || module.BaseAddress > top.BaseAddress) && FindModule(module.BaseAddress) == module)
+            {
+                top = module;
+            }
+        }
+
+        return top?.EndAddress ?? 0;
+    }
 }

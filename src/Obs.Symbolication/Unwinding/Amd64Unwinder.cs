@@ -153,5 +153,5 @@ internal sealed class Amd64Unwinder : Unwinder
     /// space, where no code can be (JS engines' NaN boxing relies on 48 bits, so five-level
     /// paging is not assumed).
     /// </summary>
-    private static bool IsNonCanonical(ulong pointer) => pointer is > 0x7FFF_FFFF_FFFF and < 0xFFFF_8000_0000_0000;
+    internal static bool IsNonCanonical(ulong pointer) => pointer is > 0x7FFF_FFFF_FFFF and < 0xFFFF_8000_0000_0000;
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Obs.Minidump;
 
 namespace Obs.Symbolication.Unwinding;
 
@@ -177,22 +176,7 @@ internal sealed class Arm64Unwinder : Unwinder
     /// </summary>
     private static ulong PointerAuthenticationMask(LoadedModules modules)
     {
-        var highest = AppleHighestAddress;
-        MinidumpModule? top = null;
-        foreach (var module in modules.Modules)
-        {
-            // The highest module that the address lookup keeps (an overlapping one is not).
-            if ((top is null || module.BaseAddress > top.BaseAddress) && modules.FindModule(module.BaseAddress) == module)
-            {
-                top = module;
-            }
-        }
-
-        if (top is not null)
-        {
-            highest = Math.Max(highest, top.EndAddress);
-        }
-
+        var highest = Math.Max(AppleHighestAddress, modules.HighestModuleEnd);
         var bit = BitOperations.RoundUpToPowerOf2(highest);
         return bit == 0 ? ulong.MaxValue : bit - 1;
     }
