@@ -58,7 +58,7 @@ internal static class InlineChainLinker
         int[]? rentedInts = null;
         ulong[]? rentedLongs = null;
         var ints = depths <= StackDepths ? stackalloc int[(3 * StackDepths) + 1] : (rentedInts = ArrayPool<int>.Shared.Rent((3 * depths) + 1));
-        var longs = depths <= StackDepths ? stackalloc ulong[(2 * StackDepths) + 1] : (rentedLongs = ArrayPool<ulong>.Shared.Rent((2 * depths) + 1));
+        var longs = depths <= StackDepths ? stackalloc ulong[StackDepths + 1] : (rentedLongs = ArrayPool<ulong>.Shared.Rent(depths + 1));
         var parents = ArrayPool<int>.Shared.Rent(Math.Max(function.InlineCount, 1));
         try
         {
@@ -68,8 +68,7 @@ internal static class InlineChainLinker
                 ints[..(depths + 1)],
                 ints.Slice(depths + 1, depths),
                 ints.Slice((2 * depths) + 1, depths),
-                longs[..depths],
-                longs.Slice(depths, depths + 1),
+                longs[..(depths + 1)],
                 parents);
             sweep.Start(ref segmentRanges, function.InlineCount);
 
@@ -199,10 +198,7 @@ internal static class InlineChainLinker
         /// <summary>Per depth below <see cref="_stop"/>: the chain's range, as linked (an index into the segment; a copy's, where one was needed).</summary>
         private readonly Span<int> _chain;
 
-        /// <summary>Per depth up to <see cref="_stop"/>: the address from which the depth's answer may differ.</summary>
-        private readonly Span<ulong> _validUntil;
-
-        /// <summary>Entry d: the least of <see cref="_validUntil"/> over the depths below d.</summary>
+        /// <summary>Entry d: the least, over the depths below d, of the address from which the depth's answer may differ.</summary>
         private readonly Span<ulong> _validPrefix;
 
         /// <summary>Per range (function-relative): its parent link so far, or <see cref="Unset"/>.</summary>
@@ -211,13 +207,12 @@ internal static class InlineChainLinker
         /// <summary>The depth where the current chain stops (the depth count when it reaches every depth); -1 before the first piece.</summary>
         private int _stop;
 
-        public Sweep(int first, Span<int> depthStarts, Span<int> cursors, Span<int> chain, Span<ulong> validUntil, Span<ulong> validPrefix, int[] parents)
+        public Sweep(int first, Span<int> depthStarts, Span<int> cursors, Span<int> chain, Span<ulong> validPrefix, int[] parents)
         {
             _first = first;
             _depthStarts = depthStarts;
             _cursors = cursors;
             _chain = chain;
-            _validUntil = validUntil;
             _validPrefix = validPrefix;
             _parents = parents;
             _stop = -1;
@@ -317,7 +312,6 @@ internal static class InlineChainLinker
 
         private readonly void SetValidUntil(int depth, ulong until)
         {
-            _validUntil[depth] = until;
             _validPrefix[depth + 1] = Math.Min(_validPrefix[depth], until);
         }
 
