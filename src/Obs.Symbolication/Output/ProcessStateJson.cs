@@ -126,7 +126,7 @@ public static class ProcessStateJson
             writer.WriteString("base_addr", hex.Format(module.BaseAddress));
             writer.WriteString("cert_subject", state.CertificateSubjects.GetValueOrDefault(module.CodeFile));
             writer.WriteString("code_id", module.CodeId.ToLowerInvariant());
-            writer.WriteString("end_addr", hex.Format(module.BaseAddress + module.Size));
+            writer.WriteString("end_addr", hex.Format(module.EndAddress));
             writer.WriteString("filename", module.CodeFile);
             writer.WriteEndObject();
         }
@@ -384,7 +384,7 @@ public static class ProcessStateJson
             writer.WriteBoolean("corrupt_symbols", status?.CorruptSymbols ?? false);
             writer.WriteString("debug_file", SymbolFilePaths.LeafName(debugFile));
             writer.WriteString("debug_id", debugId);
-            writer.WriteString("end_addr", hex.Format(module.BaseAddress + module.Size));
+            writer.WriteString("end_addr", hex.Format(module.EndAddress));
             writer.WriteString("filename", name);
             writer.WriteBoolean("loaded_symbols", status?.LoadedSymbols ?? false);
 

@@ -334,7 +334,7 @@ public static class ProcessStateReport
         {
             var name = SymbolFilePaths.LeafName(module.CodeFile);
             output.Write(string.Create(CultureInfo.InvariantCulture,
-                $"0x{module.BaseAddress:x8} - 0x{module.BaseAddress + module.Size - 1:x8}  {name}  {module.Version ?? "???"}"));
+                $"0x{module.BaseAddress:x8} - 0x{module.EndAddress - 1:x8}  {name}  {module.Version ?? "???"}"));
             if (module.BaseAddress == mainBase)
             {
                 output.Write("  (main)");
@@ -355,7 +355,7 @@ public static class ProcessStateReport
         {
             var name = SymbolFilePaths.LeafName(module.CodeFile);
             output.Write(string.Create(CultureInfo.InvariantCulture,
-                $"0x{module.BaseAddress:x8} - 0x{module.BaseAddress + module.Size - 1:x8}  {name}"));
+                $"0x{module.BaseAddress:x8} - 0x{module.EndAddress - 1:x8}  {name}"));
             if (state.CertificateSubjects.GetValueOrDefault(name) is { } certificate)
             {
                 output.Write($" ({certificate})");
