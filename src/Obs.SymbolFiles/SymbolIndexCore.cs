@@ -102,6 +102,30 @@ internal sealed partial class SymbolIndexCore
         }
     }
 
+    /// <summary>
+    /// Takes the memory over when the caller's reference is the only one held: the count drops to
+    /// zero, so no reference can be taken after this, and the caller frees the memory with
+    /// <see cref="FreeClaimed"/> when done. False (nothing changed) when other references are held.
+    /// </summary>
+    public bool TryClaimSoleReference() => Interlocked.CompareExchange(ref _references, 0, 1) == 1;
+
+    /// <summary>Frees the memory of a core taken over by <see cref="TryClaimSoleReference"/>.</summary>
+    public void FreeClaimed()
+    {
+        System.Diagnostics.Debug.Assert(Volatile.Read(ref _references) == 0, "The core was not claimed.");
+        Free();
+    }
+
+    /// <summary>
+    /// Frees one table's memory ahead of the rest, in a core taken over by
+    /// <see cref="TryClaimSoleReference"/> (its tables are not read again); nothing for a mapped file.
+    /// </summary>
+    public unsafe void FreeTableEarly(void* items)
+    {
+        System.Diagnostics.Debug.Assert(Volatile.Read(ref _references) == 0, "The core was not claimed.");
+        _memory.FreeEarly(items);
+    }
+
     private void Free()
     {
         if (Interlocked.Exchange(ref _freed, 1) != 0)

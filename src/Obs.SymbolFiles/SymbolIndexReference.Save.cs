@@ -20,23 +20,10 @@ public abstract partial class SymbolIndexReference
     public void Save(string path, string? temporaryDirectory = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var destination = Path.GetFullPath(path);
-        var folder = temporaryDirectory ?? Path.GetDirectoryName(destination) ?? ".";
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
         var core = Enter();
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
-            {
-                IndexFileWriter.WriteTo(stream, core);
-            }
-
-            File.Move(temporary, destination, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
+            SaveFile(core, path, temporaryDirectory, freeTablesAsWritten: false);
         }
         finally
         {
@@ -54,11 +41,46 @@ public abstract partial class SymbolIndexReference
         var core = Enter();
         try
         {
-            IndexFileWriter.WriteTo(stream, core);
+            new IndexFileWriter(core).WriteTo(stream, freeTablesAsWritten: false);
         }
         finally
         {
             Exit();
+        }
+    }
+
+    /// <summary>
+    /// Writes a saved index to a temporary file allocated at its final length (so that the file
+    /// system reserves its blocks once, rather than as each write extends it, and replacing an
+    /// existing file does not force the new one's blocks out first), then renames it into place.
+    /// </summary>
+    private protected static void SaveFile(SymbolIndexCore core, string path, string? temporaryDirectory, bool freeTablesAsWritten)
+    {
+        var destination = Path.GetFullPath(path);
+        var folder = temporaryDirectory ?? Path.GetDirectoryName(destination) ?? ".";
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
+        var writer = new IndexFileWriter(core);
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 0,
+                PreallocationSize = writer.FileLength,
+            };
+            using (var stream = new FileStream(temporary, options))
+            {
+                writer.WriteTo(stream, freeTablesAsWritten);
+            }
+
+            File.Move(temporary, destination, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
         }
     }
 

@@ -116,12 +116,18 @@ public abstract partial class SymbolIndexReference : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (MarkDisposed())
         {
             Core.Release();
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Marks this reference disposed; true for the call that did it, which must then release its reference.</summary>
+    private protected bool MarkDisposed()
+    {
+        return Interlocked.Exchange(ref _disposed, 1) == 0;
     }
 
     /// <summary>

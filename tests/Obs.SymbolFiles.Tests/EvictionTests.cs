@@ -82,7 +82,7 @@ public sealed class EvictionTests
     }
 
     /// <summary>Functions with line records and nested INLINE records, as dump_syms writes them, up to about <paramref name="targetBytes"/>.</summary>
-    private static byte[] GeneratedText(int targetBytes)
+    internal static byte[] GeneratedText(int targetBytes)
     {
         var text = new StringBuilder("MODULE Linux x86_64 000000000000000000000000000000000 eviction\n", targetBytes + 4096);
         for (var i = 0; i < 64; i++)

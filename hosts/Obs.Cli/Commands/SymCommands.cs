@@ -166,9 +166,10 @@ internal static class SymCommands
             var stopwatch = Stopwatch.StartNew();
             using var index = LoadIndex(path, parse.GetValue(strict));
             var parseSeconds = stopwatch.Elapsed.TotalSeconds;
+            var sourceBytes = index.Statistics.Bytes;
             CliFiles.Open(destination, p =>
             {
-                index.Save(p);
+                index.SaveAndDispose(p);
                 return p;
             });
             var seconds = stopwatch.Elapsed.TotalSeconds;
@@ -176,7 +177,7 @@ internal static class SymCommands
             json.WriteStartObject();
             json.WriteString("output", destination);
             json.WriteNumber("bytes", new FileInfo(destination).Length);
-            json.WriteNumber("source_bytes", index.Statistics.Bytes);
+            json.WriteNumber("source_bytes", sourceBytes);
             json.WriteNumber("parse_seconds", Math.Round(parseSeconds, 3));
             json.WriteNumber("seconds", Math.Round(seconds, 3));
             json.WriteEndObject();

@@ -3,88 +3,123 @@ using static Obs.SymbolFiles.Storage.IndexFileLayout;
 
 namespace Obs.SymbolFiles.Storage;
 
-/// <summary>Writes an index's tables as a saved index (see <see cref="IndexFileLayout"/>).</summary>
-internal static unsafe class IndexFileWriter
+/// <summary>
+/// Writes an index's tables as a saved index (see <see cref="IndexFileLayout"/>). The layout, and
+/// so the file's length, is known before anything is written, so that a file can be allocated
+/// whole up front.
+/// </summary>
+internal sealed unsafe class IndexFileWriter
 {
     /// <summary>Writes are cut into pieces of at most this many bytes (a table can exceed what one span holds).</summary>
     private const int PieceSize = 1 << 24;
 
     private static readonly byte[] Padding = new byte[SectionAlignment];
 
-    /// <summary>Writes a saved index to a stream, from its current position.</summary>
-    public static void WriteTo(Stream stream, SymbolIndexCore core)
+    private readonly SymbolIndexCore _core;
+
+    /// <summary>The encoded metadata section, pinned so that it is a section like the tables.</summary>
+    private readonly byte[] _metadata;
+    private readonly List<Section> _sections;
+    private readonly byte[] _sectionTable;
+
+    /// <summary>Lays out the file for an index; the caller holds a reference to <paramref name="core"/> until done with the writer.</summary>
+    public IndexFileWriter(SymbolIndexCore core)
     {
+        _core = core;
         var metadata = IndexMetadataCodec.Encode(core.Metadata, core.Diagnostics);
-        fixed (byte* metadataBytes = metadata)
+        _metadata = GC.AllocateUninitializedArray<byte>(metadata.Length, pinned: true);
+        metadata.CopyTo(_metadata, 0);
+        fixed (byte* metadataBytes = _metadata)
         {
-            var sections = Sections(core.Tables, metadataBytes, metadata.Length);
-            var table = new byte[sections.Count * SectionEntrySize];
-            var offset = ContentStart(sections.Count);
-            for (var i = 0; i < sections.Count; i++)
-            {
-                var section = sections[i];
-                var entry = table.AsSpan(i * SectionEntrySize, SectionEntrySize);
-                Write(entry, 0, (int)section.Kind);
-                Write(entry, 4, section.Segment);
-                Write(entry, 8, section.ElementSize);
-                Write(entry, 12, section.Count);
-                Write(entry, 16, offset);
-                Write(entry, 24, section.ByteLength);
-                offset = Align(offset + section.ByteLength);
-            }
-
-            var fileLength = offset;
-
-            // The content hash goes in the header, which comes first: hash the tables (in memory,
-            // fast) before writing them, so that a stream that cannot seek back works too.
-            var contentHash = new XxHash3();
-            ForEachPiece(sections, ContentStart(sections.Count), piece => contentHash.Append(piece));
-
-            var header = new byte[HeaderSize];
-            Write(header, MagicOffset, Magic);
-            Write(header, ByteOrderOffset, ByteOrderMark);
-            Write(header, FormatVersionOffset, FormatVersion);
-            Write(header, LayoutVersionOffset, LayoutVersion);
-            Write(header, HeaderSizeOffset, (uint)HeaderSize);
-            Write(header, FileLengthOffset, fileLength);
-            Write(header, SectionCountOffset, sections.Count);
-            Write(header, FlagsOffset, core.Tables.Files.Dense ? FlagDenseFiles : 0u);
-            Write(header, ContentHashOffset, contentHash.GetCurrentHashAsUInt64());
-            Write(header, SourceHashOffset, core.SourceHash);
-            var statistics = StatisticsToArray(core.Statistics);
-            for (var i = 0; i < statistics.Length; i++)
-            {
-                Write(header, StatisticsOffset + (8 * i), statistics[i]);
-            }
-
-            Write(header, ChecksumOffset, Checksum(header, table));
-
-            stream.Write(header);
-            stream.Write(table);
-            stream.Write(Padding.AsSpan(0, (int)(ContentStart(sections.Count) - HeaderSize - table.Length)));
-            ForEachPiece(sections, ContentStart(sections.Count), stream.Write);
-            GC.KeepAlive(core);
+            _sections = Sections(core.Tables, metadataBytes, _metadata.Length);
         }
+
+        _sectionTable = new byte[_sections.Count * SectionEntrySize];
+        var offset = ContentStart;
+        for (var i = 0; i < _sections.Count; i++)
+        {
+            var section = _sections[i];
+            var entry = _sectionTable.AsSpan(i * SectionEntrySize, SectionEntrySize);
+            Write(entry, 0, (int)section.Kind);
+            Write(entry, 4, section.Segment);
+            Write(entry, 8, section.ElementSize);
+            Write(entry, 12, section.Count);
+            Write(entry, 16, offset);
+            Write(entry, 24, section.ByteLength);
+            offset = Align(offset + section.ByteLength);
+        }
+
+        FileLength = offset;
+    }
+
+    /// <summary>The length of the file <see cref="WriteTo"/> writes.</summary>
+    public long FileLength { get; }
+
+    private long ContentStart => IndexFileLayout.ContentStart(_sections.Count);
+
+    /// <summary>
+    /// Writes the saved index to a stream, from its current position. With
+    /// <paramref name="freeTablesAsWritten"/>, each table's memory is freed as soon as it has been
+    /// written, so that the tables and the file's new pages are never all held at once; the
+    /// caller must then own the core's memory outright (<see cref="SymbolIndexCore.TryClaimSoleReference"/>),
+    /// and the index is unusable afterwards.
+    /// </summary>
+    public void WriteTo(Stream stream, bool freeTablesAsWritten)
+    {
+        // The content hash goes in the header, which comes first: hash the tables (in memory,
+        // fast) before writing them, so that a stream that cannot seek back works too.
+        var contentHash = new XxHash3();
+        foreach (var section in _sections)
+        {
+            ForEachPiece(section, piece => contentHash.Append(piece));
+        }
+
+        var header = new byte[HeaderSize];
+        Write(header, MagicOffset, Magic);
+        Write(header, ByteOrderOffset, ByteOrderMark);
+        Write(header, FormatVersionOffset, FormatVersion);
+        Write(header, LayoutVersionOffset, LayoutVersion);
+        Write(header, HeaderSizeOffset, (uint)HeaderSize);
+        Write(header, FileLengthOffset, FileLength);
+        Write(header, SectionCountOffset, _sections.Count);
+        Write(header, FlagsOffset, _core.Tables.Files.Dense ? FlagDenseFiles : 0u);
+        Write(header, ContentHashOffset, contentHash.GetCurrentHashAsUInt64());
+        Write(header, SourceHashOffset, _core.SourceHash);
+        var statistics = StatisticsToArray(_core.Statistics);
+        for (var i = 0; i < statistics.Length; i++)
+        {
+            Write(header, StatisticsOffset + (8 * i), statistics[i]);
+        }
+
+        Write(header, ChecksumOffset, Checksum(header, _sectionTable));
+
+        stream.Write(header);
+        stream.Write(_sectionTable);
+        stream.Write(Padding.AsSpan(0, (int)(ContentStart - HeaderSize - _sectionTable.Length)));
+        foreach (var section in _sections)
+        {
+            ForEachPiece(section, stream.Write);
+            if (freeTablesAsWritten && section.Kind != IndexSectionKind.Metadata)
+            {
+                _core.FreeTableEarly(section.Bytes);
+            }
+        }
+
+        GC.KeepAlive(_core);
+        GC.KeepAlive(_metadata);
     }
 
     private delegate void PieceAction(ReadOnlySpan<byte> piece);
 
-    /// <summary>Calls <paramref name="action"/> with every byte after the section table, padding included, in order.</summary>
-    private static void ForEachPiece(List<Section> sections, long contentStart, PieceAction action)
+    /// <summary>Calls <paramref name="action"/> with a section's bytes, then the padding after it, in order.</summary>
+    private static void ForEachPiece(Section section, PieceAction action)
     {
-        var position = contentStart;
-        foreach (var section in sections)
+        for (long done = 0; done < section.ByteLength; done += PieceSize)
         {
-            for (long done = 0; done < section.ByteLength; done += PieceSize)
-            {
-                action(new ReadOnlySpan<byte>(section.Bytes + done, (int)Math.Min(PieceSize, section.ByteLength - done)));
-            }
-
-            position += section.ByteLength;
-            var padding = Align(position) - position;
-            action(Padding.AsSpan(0, (int)padding));
-            position += padding;
+            action(new ReadOnlySpan<byte>(section.Bytes + done, (int)Math.Min(PieceSize, section.ByteLength - done)));
         }
+
+        action(Padding.AsSpan(0, (int)(Align(section.ByteLength) - section.ByteLength)));
     }
 
     private static List<Section> Sections(SymbolTables tables, byte* metadata, int metadataLength)

@@ -8,6 +8,14 @@ internal abstract class IndexMemory : IDisposable
     /// <summary>True for a memory-mapped index file (its pages belong to the page cache), false for native memory the parse filled.</summary>
     public abstract bool IsMapped { get; }
 
+    /// <summary>
+    /// Frees the block a table starts at ahead of the rest, when its tables will not be read again
+    /// (see <see cref="SymbolIndexCore.FreeTableEarly"/>); nothing for a mapped file or a null table.
+    /// </summary>
+    public virtual unsafe void FreeEarly(void* items)
+    {
+    }
+
     public abstract void Dispose();
 }
 
@@ -35,6 +43,23 @@ internal sealed unsafe class NativeIndexMemory : IndexMemory
         }
 
         return new Table<T>((T*)block, count);
+    }
+
+    public override void FreeEarly(void* items)
+    {
+        lock (_blocks)
+        {
+            for (var i = 0; i < _blocks.Count; i++)
+            {
+                var (block, length, mapped) = _blocks[i];
+                if (block == (nint)items)
+                {
+                    _blocks.RemoveAt(i);
+                    NativeBlocks.Free((void*)block, length, mapped);
+                    return;
+                }
+            }
+        }
     }
 
     public override void Dispose()
