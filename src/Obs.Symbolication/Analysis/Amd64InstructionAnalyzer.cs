@@ -248,10 +248,10 @@ internal static partial class Amd64InstructionAnalyzer
                     : null;
 
             default:
-                return instruction.IsJccShortOrNear ? null : new InstructionPointerUpdate(false, 0, false, false);
+                return instruction.IsJccShortOrNear ? null : new InstructionPointerUpdate(false, 0, false);
         }
 
-        static InstructionPointerUpdate Update(ulong address) => new(true, address, address == 0, false);
+        static InstructionPointerUpdate Update(ulong address) => new(true, address, address == 0);
     }
 
     /// <summary>The context registers used as a base or index by any memory operand (lea's included), in ordinal order.</summary>

@@ -188,11 +188,6 @@ public static class ProcessStateJson
         {
             writer.WriteStartObject();
             writer.WriteString("address", hex.Format(update.Address));
-            if (update.IsLikelyGuardPage)
-            {
-                writer.WriteBoolean("is_likely_guard_page", true);
-            }
-
             writer.WriteEndObject();
         }
         else

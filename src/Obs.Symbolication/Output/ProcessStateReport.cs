@@ -154,10 +154,6 @@ public static class ProcessStateReport
             {
                 output.Write("Instruction pointer update done by instruction:\n");
                 output.Write($"  Address: {hex.Format(update.Address)}\n");
-                if (update.IsLikelyGuardPage)
-                {
-                    output.Write("     This address falls in a likely guard page.\n");
-                }
             }
             else
             {

@@ -81,8 +81,12 @@ public sealed record MemoryAccess(ulong Address, byte? Size, MemoryAccessType Ac
 /// <param name="IsUpdate">Whether it sets the instruction pointer (a jump, call or return); when false the other values are zero.</param>
 /// <param name="Address">The new instruction pointer.</param>
 /// <param name="IsLikelyNullPointerDereference">Whether the address is likely a null pointer plus an offset.</param>
-/// <param name="IsLikelyGuardPage">Whether the address falls in a likely guard page.</param>
-public sealed record InstructionPointerUpdate(bool IsUpdate, ulong Address, bool IsLikelyNullPointerDereference, bool IsLikelyGuardPage);
+/// <remarks>
+/// rust-minidump's output has room for <c>is_likely_guard_page</c> here too, but only memory
+/// accesses are ever checked against guard pages (<see cref="MemoryAccess.IsLikelyGuardPage"/>),
+/// so it never appears, and this record has no such member.
+/// </remarks>
+public sealed record InstructionPointerUpdate(bool IsUpdate, ulong Address, bool IsLikelyNullPointerDereference);
 
 /// <summary>Heuristics behind a <see cref="PossibleBitFlip"/>.</summary>
 /// <param name="WasNonCanonical">The flip turned a canonical address into the non-canonical one accessed.</param>

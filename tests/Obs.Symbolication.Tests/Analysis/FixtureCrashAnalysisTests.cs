@@ -74,7 +74,7 @@ public sealed class FixtureCrashAnalysisTests
         Assert.Equal("EXC_BAD_ACCESS / KERN_INVALID_ADDRESS", crash.Reason);
         Assert.Equal("mov byte [0x80000042], 0x1", crash.Instruction);
         Assert.Equal([new MemoryAccess(0xffff_ffff_8000_0042, 1, MemoryAccessType.Write, false, false)], crash.MemoryAccesses);
-        Assert.Equal(new InstructionPointerUpdate(false, 0, false, false), crash.InstructionPointerUpdate);
+        Assert.Equal(new InstructionPointerUpdate(false, 0, false), crash.InstructionPointerUpdate);
         Assert.Null(crash.AdjustedAddress);
         Assert.Empty(crash.Inconsistencies);
     }

@@ -18,7 +18,7 @@ public sealed class InstructionEffectTests
     private static MemoryAccess Access(ulong address, byte? size, MemoryAccessType type, bool isNull = false) =>
         new(address, size, type, isNull, IsLikelyGuardPage: false);
 
-    private static readonly InstructionPointerUpdate NoUpdate = new(false, 0, false, false);
+    private static readonly InstructionPointerUpdate NoUpdate = new(false, 0, false);
 
     [Fact]
     public void A_load_reads_its_operand_and_leaves_rip_alone()
@@ -139,7 +139,7 @@ public sealed class InstructionEffectTests
         var crash = scenario.Analyze();
 
         Assert.Equal([Access(Rsp, 8, MemoryAccessType.Read)], crash.MemoryAccesses);
-        Assert.Equal(new InstructionPointerUpdate(true, 0x7ff6_1000_2000, false, false), crash.InstructionPointerUpdate);
+        Assert.Equal(new InstructionPointerUpdate(true, 0x7ff6_1000_2000, false), crash.InstructionPointerUpdate);
         Assert.Null(crash.AdjustedAddress);
     }
 
@@ -150,7 +150,7 @@ public sealed class InstructionEffectTests
         scenario.Stack = Qword(0);
         var crash = scenario.Analyze();
 
-        Assert.Equal(new InstructionPointerUpdate(true, 0, true, false), crash.InstructionPointerUpdate);
+        Assert.Equal(new InstructionPointerUpdate(true, 0, true), crash.InstructionPointerUpdate);
         Assert.Equal(new AdjustedAddress(AdjustedAddressKind.NullPointerWithOffset, 0), crash.AdjustedAddress);
     }
 
@@ -171,7 +171,7 @@ public sealed class InstructionEffectTests
 
         Assert.Equal("call rax", crash.Instruction);
         Assert.Equal([Access(Rsp - 8, 8, MemoryAccessType.Write)], crash.MemoryAccesses);
-        Assert.Equal(new InstructionPointerUpdate(true, 0x7ff6_1000_5000, false, false), crash.InstructionPointerUpdate);
+        Assert.Equal(new InstructionPointerUpdate(true, 0x7ff6_1000_5000, false), crash.InstructionPointerUpdate);
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class InstructionEffectTests
     {
         var crash = CrashScenario.Amd64(0xff, 0xd0).With("rax", 0).AccessViolation(8, 0).Analyze();
 
-        Assert.Equal(new InstructionPointerUpdate(true, 0, true, false), crash.InstructionPointerUpdate);
+        Assert.Equal(new InstructionPointerUpdate(true, 0, true), crash.InstructionPointerUpdate);
         Assert.Equal(new AdjustedAddress(AdjustedAddressKind.NullPointerWithOffset, 0), crash.AdjustedAddress);
     }
 
@@ -192,7 +192,7 @@ public sealed class InstructionEffectTests
 
         Assert.Equal("call qword [rax + 0x8]", crash.Instruction);
         Assert.Equal([Access(0x2000_0008, 8, MemoryAccessType.Read), Access(Rsp - 8, 8, MemoryAccessType.Write)], crash.MemoryAccesses);
-        Assert.Equal(new InstructionPointerUpdate(true, 0x7ff6_1000_3000, false, false), crash.InstructionPointerUpdate);
+        Assert.Equal(new InstructionPointerUpdate(true, 0x7ff6_1000_3000, false), crash.InstructionPointerUpdate);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class InstructionEffectTests
 
         Assert.Equal("jmp qword [rip + 0x100]", crash.Instruction);
         Assert.Equal([Access(Rip + 0x100, 8, MemoryAccessType.Read)], crash.MemoryAccesses);
-        Assert.Equal(new InstructionPointerUpdate(true, 0x7ff6_1000_4000, false, false), crash.InstructionPointerUpdate);
+        Assert.Equal(new InstructionPointerUpdate(true, 0x7ff6_1000_4000, false), crash.InstructionPointerUpdate);
     }
 
     [Fact]
