@@ -180,6 +180,12 @@ public sealed class SavedIndexTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_section_table_entry_is_the_size_the_format_gives_it()
+    {
+        Assert.Equal(IndexFileLayout.SectionEntrySize, System.Runtime.CompilerServices.Unsafe.SizeOf<SectionEntry>());
+    }
+
     [Theory]
     [InlineData(IndexFileLayout.FormatVersionOffset, IndexFileLayout.FormatVersion + 1, SymbolIndexFormatError.VersionTooNew)]
     [InlineData(IndexFileLayout.FormatVersionOffset, IndexFileLayout.FormatVersion - 1, SymbolIndexFormatError.VersionTooOld)]

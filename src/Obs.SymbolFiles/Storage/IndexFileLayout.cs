@@ -25,8 +25,7 @@ namespace Obs.SymbolFiles.Storage;
 /// <item><term>56</term><description>the parse's statistics, <see cref="StatisticCount"/> int64s (the source's size is the first)</description></item>
 /// <item><term>248</term><description>header checksum: XxHash3 of bytes 0–247 and of the section table</description></item>
 /// </list>
-/// <para>Section table entry (<see cref="SectionEntrySize"/> bytes): kind, segment, element size,
-/// count (int32 each), then offset and byte length (int64 each).</para>
+/// <para>Section table entry (<see cref="SectionEntrySize"/> bytes): a <see cref="SectionEntry"/>.</para>
 /// </remarks>
 internal static class IndexFileLayout
 {
@@ -133,3 +132,10 @@ internal enum IndexSectionKind
     InlineSegment,
     StringSegment,
 }
+
+/// <summary>
+/// An entry of a saved index's section table, stored as it is laid out here (32 bytes, in the
+/// writer's byte order): where a section is and what its records are.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly record struct SectionEntry(IndexSectionKind Kind, int Segment, int ElementSize, int Count, long Offset, long ByteLength);

@@ -118,7 +118,7 @@ internal static unsafe class IndexFileReader
         var sections = new SectionSet(file, length, contentStart);
         for (var i = 0; i < sectionCount; i++)
         {
-            sections.Add(table.Slice(i * SectionEntrySize, SectionEntrySize));
+            sections.Add(Read<SectionEntry>(table, i * SectionEntrySize));
         }
 
         var statistics = new long[StatisticCount];
@@ -188,14 +188,9 @@ internal static unsafe class IndexFileReader
             }
         }
 
-        public void Add(ReadOnlySpan<byte> entry)
+        public void Add(SectionEntry entry)
         {
-            var kind = (IndexSectionKind)Read<int>(entry, 0);
-            var segment = Read<int>(entry, 4);
-            var elementSize = Read<int>(entry, 8);
-            var count = Read<int>(entry, 12);
-            var offset = Read<long>(entry, 16);
-            var byteLength = Read<long>(entry, 24);
+            var (kind, segment, elementSize, count, offset, byteLength) = entry;
             var isSegment = kind is IndexSectionKind.LineSegment or IndexSectionKind.InlineSegment or IndexSectionKind.StringSegment;
             if (kind < IndexSectionKind.Metadata || kind > IndexSectionKind.StringSegment)
             {

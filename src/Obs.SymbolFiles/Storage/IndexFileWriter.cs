@@ -39,13 +39,7 @@ internal sealed unsafe class IndexFileWriter
         for (var i = 0; i < _sections.Count; i++)
         {
             var section = _sections[i];
-            var entry = _sectionTable.AsSpan(i * SectionEntrySize, SectionEntrySize);
-            Write(entry, 0, (int)section.Kind);
-            Write(entry, 4, section.Segment);
-            Write(entry, 8, section.ElementSize);
-            Write(entry, 12, section.Count);
-            Write(entry, 16, offset);
-            Write(entry, 24, section.ByteLength);
+            Write(_sectionTable, i * SectionEntrySize, new SectionEntry(section.Kind, section.Segment, section.ElementSize, section.Count, offset, section.ByteLength));
             offset = Align(offset + section.ByteLength);
         }
 
