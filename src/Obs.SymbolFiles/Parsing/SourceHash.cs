@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
+using Obs.SymbolFiles.Storage;
 
 namespace Obs.SymbolFiles.Parsing;
 
@@ -24,11 +25,7 @@ internal static class SourceHash
             () =>
             {
                 var hash = new XxHash3();
-                for (long offset = 0; offset < length; offset += BlockSize)
-                {
-                    hash.Append(new ReadOnlySpan<byte>(data + offset, (int)Math.Min(BlockSize, length - offset)));
-                }
-
+                LargeMemory.ForEachPiece(data, length, hash.Append);
                 return hash.GetCurrentHashAsUInt64();
             },
             CancellationToken.None,

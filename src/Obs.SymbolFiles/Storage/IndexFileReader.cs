@@ -104,10 +104,7 @@ internal static unsafe class IndexFileReader
         if (verifyContent)
         {
             var hash = new XxHash3();
-            for (var offset = contentStart; offset < length; offset += 1 << 24)
-            {
-                hash.Append(new ReadOnlySpan<byte>(file + offset, (int)Math.Min(1 << 24, length - offset)));
-            }
+            LargeMemory.ForEachPiece(file + contentStart, length - contentStart, hash.Append);
 
             if (hash.GetCurrentHashAsUInt64() != Read<ulong>(header, ContentHashOffset))
             {

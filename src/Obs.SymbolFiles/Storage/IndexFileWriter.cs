@@ -10,9 +10,6 @@ namespace Obs.SymbolFiles.Storage;
 /// </summary>
 internal sealed unsafe class IndexFileWriter
 {
-    /// <summary>Writes are cut into pieces of at most this many bytes (a table can exceed what one span holds).</summary>
-    private const int PieceSize = 1 << 24;
-
     private static readonly byte[] Padding = new byte[SectionAlignment];
 
     private readonly SymbolIndexCore _core;
@@ -103,16 +100,10 @@ internal sealed unsafe class IndexFileWriter
         GC.KeepAlive(_metadata);
     }
 
-    private delegate void PieceAction(ReadOnlySpan<byte> piece);
-
     /// <summary>Calls <paramref name="action"/> with a section's bytes, then the padding after it, in order.</summary>
-    private static void ForEachPiece(Section section, PieceAction action)
+    private static void ForEachPiece(Section section, LargeMemory.PieceAction action)
     {
-        for (long done = 0; done < section.ByteLength; done += PieceSize)
-        {
-            action(new ReadOnlySpan<byte>(section.Bytes + done, (int)Math.Min(PieceSize, section.ByteLength - done)));
-        }
-
+        LargeMemory.ForEachPiece(section.Bytes, section.ByteLength, action);
         action(Padding.AsSpan(0, (int)(Align(section.ByteLength) - section.ByteLength)));
     }
 
