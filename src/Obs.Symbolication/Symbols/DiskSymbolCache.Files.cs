@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Obs.SymbolFiles;
 
@@ -189,20 +190,12 @@ public sealed partial class DiskSymbolCache
 
     /// <summary>
     /// A key for the list of servers, so that a module remembered as missing from some servers is
-    /// asked again of others (FNV-1a over the URLs).
+    /// asked again of others: the start of the SHA-256 of the URLs, one per line.
     /// </summary>
     private static string NotFoundKey(HttpSymbolSupplier? server)
     {
-        var hash = 0xcbf29ce484222325UL;
-        foreach (var url in server?.Urls ?? [])
-        {
-            foreach (var b in Encoding.UTF8.GetBytes(url.AbsoluteUri + "\n"))
-            {
-                hash = (hash ^ b) * 0x100000001b3UL;
-            }
-        }
-
-        return hash.ToString("x16", CultureInfo.InvariantCulture);
+        var urls = string.Concat((server?.Urls ?? []).Select(url => url.AbsoluteUri + "\n"));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(urls)), 0, 8);
     }
 
     /// <summary>Where a file's text came from, as the small file beside it records.</summary>
