@@ -24,7 +24,7 @@ internal static partial class StackwalkCommand
         var dump = new Argument<string>("minidump") { Description = "Path to the minidump file to analyze" };
         var legacyPaths = new Argument<string[]>("symbols-path-legacy")
         {
-            Description = "Symbol folders or .sym files (the same as --symbols-path), tried in order",
+            Description = "Symbol folders, .sym files or saved indexes (the same as --symbols-path), tried in order",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var human = new Option<bool>("--human") { Description = "Emit the human-readable report (the default); --brief shortens it" };
@@ -88,7 +88,7 @@ internal static partial class StackwalkCommand
                 result.AddError("--symbols-download-timeout-secs must be at least 1");
             }
         });
-        var symbolsPath = new Option<string[]>("--symbols-path") { Description = "A symbol folder (NAME/DEBUGID/NAME.sym) or a .sym file; repeatable, tried in order", HelpName = "PATH" };
+        var symbolsPath = new Option<string[]>("--symbols-path") { Description = "A symbol folder (NAME/DEBUGID/NAME.sym), a .sym file or a saved index (obs sym index); repeatable, tried in order", HelpName = "PATH" };
         var useCorrupt = new Option<bool>("--use-corrupt-symbols")
         {
             Description = "Use the parsed part of a symbol file with unparseable lines, as Breakpad does (the module is still reported corrupt)",

@@ -6,8 +6,9 @@ namespace Obs.Symbolication;
 /// <summary>
 /// Breakpad symbols from local folders in the symbol-store layout
 /// (<c>ROOT/NAME/DEBUGID/NAME.sym</c>, <see cref="SymbolFilePaths.BreakpadSymbolPath"/>), and from
-/// single <c>.sym</c> files named directly, which serve the module whose id their MODULE line
-/// gives. Paths are tried in order; the first that has the file wins (rust-minidump's
+/// single files named directly: a <c>.sym</c> file serves the module whose id its MODULE line
+/// gives, and a saved index (<see cref="SymbolIndexReference.Save(string, string?)"/>) the module
+/// it was built for. Paths are tried in order; the first that has the file wins (rust-minidump's
 /// <c>SimpleSymbolSupplier</c>).
 /// </summary>
 /// <remarks>
@@ -104,8 +105,24 @@ public sealed class LocalSymbolSupplier : ISymbolSupplier
         return null;
     }
 
-    /// <summary>The id on the MODULE line that opens <paramref name="file"/>, or null.</summary>
-    private static string? ReadModuleId(string file)
+    /// <summary>The module id of a file named directly: on the MODULE line that opens a text, or in a saved index; null for neither.</summary>
+    private static string? ReadModuleId(string file) => ReadTextModuleId(file) ?? ReadSavedIndexModuleId(file);
+
+    private static string? ReadSavedIndexModuleId(string file)
+    {
+        try
+        {
+            // Opening maps the file and reads its header and metadata only, whatever its size.
+            using var index = SymbolIndex.Open(file);
+            return index.Module?.Id;
+        }
+        catch (Exception e) when (e is SymbolFileException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ReadTextModuleId(string file)
     {
         try
         {
