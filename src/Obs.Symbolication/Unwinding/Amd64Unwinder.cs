@@ -22,23 +22,10 @@ internal sealed class Amd64Unwinder : Unwinder
 
     private const ulong WindowsFrameOffsetStep = 16;
 
-    /// <summary>The registers a called function preserves (System V and Windows agree on these).</summary>
-    private static readonly ulong CalleeSaved = RegisterLayout.Amd64.MaskOf("rbx", "rbp", "r12", "r13", "r14", "r15");
-
+    // The callee-saved registers are those System V and Windows agree on.
     public Amd64Unwinder()
-        : base(RegisterLayout.Amd64, returnAddressAdjustment: 1)
+        : base(RegisterLayout.Amd64, returnAddressAdjustment: 1, calleeSaved: RegisterLayout.Amd64.MaskOf("rbx", "rbp", "r12", "r13", "r14", "r15"))
     {
-    }
-
-    private protected override async ValueTask<StackFrame?> GetCallerByCallFrameInfoAsync(UnwindRequest request)
-    {
-        if (!request.Callee.Registers.IsValid(Layout.StackPointer))
-        {
-            return null;
-        }
-
-        var caller = await CallFrameInfo.UnwindAsync(request, CalleeSaved).ConfigureAwait(false);
-        return caller is null ? null : new StackFrame(caller, FrameTrust.CallFrameInfo);
     }
 
     /// <summary>
@@ -93,45 +80,20 @@ internal sealed class Amd64Unwinder : Unwinder
         return null;
     }
 
-    private protected override async ValueTask<StackFrame?> GetCallerByScanAsync(UnwindRequest request)
-    {
-        var callee = request.Callee.Registers;
-        if (!callee.TryGet(Layout.StackPointer, out var stackPointer))
-        {
-            return null;
-        }
-
-        ulong? calleeFramePointer = callee.TryGet(Layout.FramePointer, out var rbp) ? rbp : null;
-        if (await ScanForReturnAddressAsync(request, stackPointer).ConfigureAwait(false) is not { } hit)
-        {
-            return null;
-        }
-
-        var callerStackPointer = hit.Address + Word;
-        var caller = NewCallerRegisters();
-        caller.Set(Layout.InstructionPointer, hit.ReturnAddress);
-        caller.Set(Layout.StackPointer, callerStackPointer);
-        if (RecoverFramePointer(request.Stack, hit, callerStackPointer, calleeFramePointer) is { } value)
-        {
-            caller.Set(Layout.FramePointer, value);
-        }
-
-        return new StackFrame(caller, FrameTrust.Scan);
-    }
-
     /// <summary>
-    /// The caller's <c>%rbp</c> after a scan: the saved word below the return address when the
-    /// callee's <c>%rbp</c> pointed exactly at it (rust-minidump requires that on x64, unlike x86),
-    /// else the callee's <c>%rbp</c> when it still points above the caller's stack pointer.
+    /// The saved word below the return address when the callee's <c>%rbp</c> pointed exactly at it
+    /// (rust-minidump requires that on x64, unlike x86), else the callee's <c>%rbp</c> when it
+    /// still points above the caller's stack pointer.
     /// </summary>
-    private static ulong? RecoverFramePointer(StackMemory stack, ScanHit hit, ulong callerStackPointer, ulong? calleeFramePointer)
+    private protected override ulong? RecoverFramePointerAfterScan(UnwindRequest request, ScanHit hit, ulong callerStackPointer)
     {
         // On the first word the whole frame is the return address: no room for a saved %rbp.
-        if (calleeFramePointer is not { } rbp || hit.Index == 0)
+        if (!request.Callee.Registers.TryGet(Layout.FramePointer, out var rbp) || hit.Index == 0)
         {
             return null;
         }
 
+        var stack = request.Stack;
         var savedSlot = hit.Address - Word;
         if (!stack.TryReadUInt64(savedSlot, out var saved))
         {

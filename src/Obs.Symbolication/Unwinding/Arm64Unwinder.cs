@@ -20,14 +20,12 @@ internal sealed class Arm64Unwinder : Unwinder
     /// <summary>Apple's default split leaves 47 bits of real address (and is deliberately not a power of two).</summary>
     private const ulong AppleHighestAddress = (1UL << 47) - 1;
 
-    /// <summary>The registers a called function preserves (AAPCS64), which a caller inherits from its callee.</summary>
-    private static readonly ulong CalleeSaved = RegisterLayout.Arm64.MaskOf(
-        "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "fp");
-
     private static readonly int LinkRegister = RegisterLayout.Arm64.IndexOf("lr");
 
+    // The callee-saved registers are AAPCS64's.
     public Arm64Unwinder()
-        : base(RegisterLayout.Arm64, returnAddressAdjustment: 4)
+        : base(RegisterLayout.Arm64, returnAddressAdjustment: 4,
+            calleeSaved: RegisterLayout.Arm64.MaskOf("x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "fp"))
     {
     }
 
@@ -114,21 +112,6 @@ internal sealed class Arm64Unwinder : Unwinder
         }
 
         return new StackFrame(caller, FrameTrust.FramePointer);
-    }
-
-    /// <summary>A scan recovers only <c>pc</c> and <c>sp</c>, not <c>fp</c> (as Breakpad).</summary>
-    private protected override async ValueTask<StackFrame?> GetCallerByScanAsync(UnwindRequest request)
-    {
-        if (!request.Callee.Registers.TryGet(Layout.StackPointer, out var stackPointer)
-            || await ScanForReturnAddressAsync(request, stackPointer).ConfigureAwait(false) is not { } hit)
-        {
-            return null;
-        }
-
-        var caller = NewCallerRegisters();
-        caller.Set(Layout.InstructionPointer, hit.ReturnAddress);
-        caller.Set(Layout.StackPointer, hit.Address + Word);
-        return new StackFrame(caller, FrameTrust.Scan);
     }
 
     /// <summary>

@@ -11,23 +11,10 @@ internal sealed class ArmUnwinder : Unwinder
 {
     private const uint Word = 4;
 
-    /// <summary>The registers a called function preserves (AAPCS), which a caller inherits from its callee.</summary>
-    private static readonly ulong CalleeSaved = RegisterLayout.Arm.MaskOf("r4", "r5", "r6", "r7", "r8", "r9", "r10", "fp");
-
+    // The callee-saved registers are AAPCS's.
     public ArmUnwinder()
-        : base(RegisterLayout.Arm, returnAddressAdjustment: 2)
+        : base(RegisterLayout.Arm, returnAddressAdjustment: 2, calleeSaved: RegisterLayout.Arm.MaskOf("r4", "r5", "r6", "r7", "r8", "r9", "r10", "fp"))
     {
-    }
-
-    private protected override async ValueTask<StackFrame?> GetCallerByCallFrameInfoAsync(UnwindRequest request)
-    {
-        if (!request.Callee.Registers.IsValid(Layout.StackPointer))
-        {
-            return null;
-        }
-
-        var caller = await CallFrameInfo.UnwindAsync(request, CalleeSaved).ConfigureAwait(false);
-        return caller is null ? null : new StackFrame(caller, FrameTrust.CallFrameInfo);
     }
 
     /// <summary>
@@ -66,21 +53,6 @@ internal sealed class ArmUnwinder : Unwinder
         caller.Set(Layout.FramePointer, callerFramePointer);
         caller.Set(Layout.StackPointer, callerStackPointer);
         return new StackFrame(caller, FrameTrust.FramePointer);
-    }
-
-    /// <summary>A scan recovers only <c>pc</c> and <c>sp</c>, not <c>fp</c> (as Breakpad).</summary>
-    private protected override async ValueTask<StackFrame?> GetCallerByScanAsync(UnwindRequest request)
-    {
-        if (!request.Callee.Registers.TryGet(Layout.StackPointer, out var stackPointer)
-            || await ScanForReturnAddressAsync(request, stackPointer).ConfigureAwait(false) is not { } hit)
-        {
-            return null;
-        }
-
-        var caller = NewCallerRegisters();
-        caller.Set(Layout.InstructionPointer, hit.ReturnAddress);
-        caller.Set(Layout.StackPointer, hit.Address + Word);
-        return new StackFrame(caller, FrameTrust.Scan);
     }
 
     /// <summary>

@@ -25,14 +25,18 @@ internal abstract class Unwinder
     private static readonly Unwinder Arm = new ArmUnwinder();
     private static readonly Unwinder Arm64 = new Arm64Unwinder();
 
-    private protected Unwinder(RegisterLayout layout, int returnAddressAdjustment)
+    private protected Unwinder(RegisterLayout layout, int returnAddressAdjustment, ulong calleeSaved)
     {
         Layout = layout;
         ReturnAddressAdjustment = returnAddressAdjustment;
+        CalleeSaved = calleeSaved;
     }
 
     /// <summary>The registers this unwinder reads and writes.</summary>
     private protected RegisterLayout Layout { get; }
+
+    /// <summary>The registers a called function preserves on this CPU, which a caller inherits from its callee.</summary>
+    private protected ulong CalleeSaved { get; }
 
     private protected int PointerSize => Layout.PointerSize;
 
@@ -86,13 +90,51 @@ internal abstract class Unwinder
     }
 
     /// <summary>The caller recovered from the module's STACK WIN or STACK CFI records, or null.</summary>
-    private protected abstract ValueTask<StackFrame?> GetCallerByCallFrameInfoAsync(UnwindRequest request);
+    private protected virtual async ValueTask<StackFrame?> GetCallerByCallFrameInfoAsync(UnwindRequest request)
+    {
+        if (!request.Callee.Registers.IsValid(Layout.StackPointer))
+        {
+            return null;
+        }
+
+        var caller = await CallFrameInfo.UnwindAsync(request, CalleeSaved).ConfigureAwait(false);
+        return caller is null ? null : new StackFrame(caller, FrameTrust.CallFrameInfo);
+    }
 
     /// <summary>The caller recovered from the callee's frame pointer, or null.</summary>
     private protected abstract StackFrame? GetCallerByFramePointer(UnwindRequest request);
 
-    /// <summary>The caller found by scanning the stack for a plausible return address, or null.</summary>
-    private protected abstract ValueTask<StackFrame?> GetCallerByScanAsync(UnwindRequest request);
+    /// <summary>
+    /// The caller found by scanning the stack for a plausible return address, or null: its
+    /// instruction pointer is the value found, its stack pointer is just above it, and its frame
+    /// pointer is what <see cref="RecoverFramePointerAfterScan"/> finds, if anything.
+    /// </summary>
+    private async ValueTask<StackFrame?> GetCallerByScanAsync(UnwindRequest request)
+    {
+        if (!request.Callee.Registers.TryGet(Layout.StackPointer, out var stackPointer)
+            || await ScanForReturnAddressAsync(request, stackPointer).ConfigureAwait(false) is not { } hit)
+        {
+            return null;
+        }
+
+        // The scan only accepts a slot with room for a whole word above it.
+        var callerStackPointer = hit.Address + (ulong)PointerSize;
+        var caller = NewCallerRegisters();
+        caller.Set(Layout.InstructionPointer, hit.ReturnAddress);
+        caller.Set(Layout.StackPointer, callerStackPointer);
+        if (RecoverFramePointerAfterScan(request, hit, callerStackPointer) is { } framePointer)
+        {
+            caller.Set(Layout.FramePointer, framePointer);
+        }
+
+        return new StackFrame(caller, FrameTrust.Scan);
+    }
+
+    /// <summary>
+    /// The caller's frame pointer after a scan found its return address, or null to leave it
+    /// unknown, which is what ARM and ARM64 do (as Breakpad).
+    /// </summary>
+    private protected virtual ulong? RecoverFramePointerAfterScan(UnwindRequest request, ScanHit hit, ulong callerStackPointer) => null;
 
     /// <summary>
     /// Whether the caller's stack pointer moved the way the stack unwinds (towards higher
@@ -112,7 +154,7 @@ internal abstract class Unwinder
     /// looks like a return address: 160 words after the context frame or a CFI frame, else 40.
     /// Unreadable memory, or an address that would overflow the pointer width, ends the scan.
     /// </summary>
-    private protected async ValueTask<ScanHit?> ScanForReturnAddressAsync(UnwindRequest request, ulong stackPointer)
+    private async ValueTask<ScanHit?> ScanForReturnAddressAsync(UnwindRequest request, ulong stackPointer)
     {
         var words = request.Callee.Trust is FrameTrust.Context or FrameTrust.CallFrameInfo ? LongScanWords : ShortScanWords;
         var size = (ulong)PointerSize;
@@ -148,7 +190,7 @@ internal abstract class Unwinder
     /// address before it keeps a call to a function that never returns, placed at the very end
     /// of its caller, valid.
     /// </summary>
-    private protected static async ValueTask<bool> InstructionSeemsValidBySymbolsAsync(ulong instruction, UnwindRequest request)
+    private static async ValueTask<bool> InstructionSeemsValidBySymbolsAsync(ulong instruction, UnwindRequest request)
     {
         var address = instruction == 0 ? 0 : instruction - 1;
         if (address == 0 || request.Modules.FindModule(address) is not { } module)

@@ -6,9 +6,6 @@ internal static class X86Registers
     public static readonly int Ebx = RegisterLayout.X86.IndexOf("ebx");
     public static readonly int Esi = RegisterLayout.X86.IndexOf("esi");
     public static readonly int Edi = RegisterLayout.X86.IndexOf("edi");
-
-    /// <summary>The registers a called function preserves, which a caller inherits from its callee.</summary>
-    public static readonly ulong CalleeSaved = RegisterLayout.X86.MaskOf("ebp", "ebx", "edi", "esi");
 }
 
 /// <summary>
@@ -21,19 +18,8 @@ internal sealed class X86Unwinder : Unwinder
     private const ulong MaxReasonableGapBetweenFrames = 128 * 1024;
 
     public X86Unwinder()
-        : base(RegisterLayout.X86, returnAddressAdjustment: 1)
+        : base(RegisterLayout.X86, returnAddressAdjustment: 1, calleeSaved: RegisterLayout.X86.MaskOf("ebp", "ebx", "edi", "esi"))
     {
-    }
-
-    private protected override async ValueTask<StackFrame?> GetCallerByCallFrameInfoAsync(UnwindRequest request)
-    {
-        if (!request.Callee.Registers.IsValid(Layout.StackPointer))
-        {
-            return null;
-        }
-
-        var caller = await CallFrameInfo.UnwindAsync(request, X86Registers.CalleeSaved).ConfigureAwait(false);
-        return caller is null ? null : new StackFrame(caller, FrameTrust.CallFrameInfo);
     }
 
     /// <summary>
@@ -63,40 +49,12 @@ internal sealed class X86Unwinder : Unwinder
         return new StackFrame(caller, FrameTrust.FramePointer);
     }
 
-    private protected override async ValueTask<StackFrame?> GetCallerByScanAsync(UnwindRequest request)
-    {
-        var callee = request.Callee.Registers;
-        if (!callee.TryGet(Layout.StackPointer, out var stackPointer))
-        {
-            return null;
-        }
-
-        ulong? calleeFramePointer = callee.TryGet(Layout.FramePointer, out var ebp) ? ebp : null;
-        if (await ScanForReturnAddressAsync(request, stackPointer).ConfigureAwait(false) is not { } hit)
-        {
-            return null;
-        }
-
-        var callerStackPointer = hit.Address + 4;
-        var callerFramePointer = RecoverFramePointer(request.Stack, hit, callerStackPointer, calleeFramePointer);
-
-        var caller = NewCallerRegisters();
-        caller.Set(Layout.InstructionPointer, hit.ReturnAddress);
-        caller.Set(Layout.StackPointer, callerStackPointer);
-        if (callerFramePointer is { } value)
-        {
-            caller.Set(Layout.FramePointer, value);
-        }
-
-        return new StackFrame(caller, FrameTrust.Scan);
-    }
-
     /// <summary>
-    /// The caller's <c>%ebp</c> after a scan: the word below the return address when the function
-    /// has the standard prologue (it points a little above), else the callee's when the function
-    /// left it alone (it still points above the caller's stack pointer). Either must point into the stack.
+    /// The word below the return address when the function has the standard prologue (it points a
+    /// little above), else the callee's <c>%ebp</c> when the function left it alone (it still
+    /// points above the caller's stack pointer). Either must point into the stack.
     /// </summary>
-    private static ulong? RecoverFramePointer(StackMemory stack, ScanHit hit, ulong callerStackPointer, ulong? calleeFramePointer)
+    private protected override ulong? RecoverFramePointerAfterScan(UnwindRequest request, ScanHit hit, ulong callerStackPointer)
     {
         // On the first word the whole frame is the return address: no room for a saved %ebp.
         if (hit.Index == 0)
@@ -104,6 +62,7 @@ internal sealed class X86Unwinder : Unwinder
             return null;
         }
 
+        var stack = request.Stack;
         var savedSlot = hit.Address - 4;
         if (!stack.TryReadUInt32(savedSlot, out var saved))
         {
@@ -115,7 +74,7 @@ internal sealed class X86Unwinder : Unwinder
             return stack.TryReadUInt32(saved, out _) ? saved : null;
         }
 
-        if (calleeFramePointer is { } ebp && ebp >= callerStackPointer)
+        if (request.Callee.Registers.TryGet(Layout.FramePointer, out var ebp) && ebp >= callerStackPointer)
         {
             return stack.TryReadUInt32(ebp, out _) ? ebp : null;
         }
