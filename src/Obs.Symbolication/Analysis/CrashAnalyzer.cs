@@ -15,15 +15,18 @@ internal static partial class CrashAnalyzer
     // The amd64 addresses that are not canonical: the unwinder's rule, one for both.
     private static bool IsNonCanonical(ulong address) => Unwinding.Amd64Unwinder.IsNonCanonical(address);
 
-    /// <summary>The crash reason and address of <paramref name="exception"/>, with what the crashing instruction reveals.</summary>
-    public static CrashInfo Analyze(MinidumpFile dump, MinidumpExceptionStream exception, MinidumpContext? context,
+    /// <summary>
+    /// The crash reason and address of <paramref name="exception"/>, with what the crashing
+    /// instruction reveals; the memory streams it reads from <paramref name="dump"/> are optional.
+    /// </summary>
+    public static CrashInfo Analyze(OptionalStreams dump, MinidumpExceptionStream exception, MinidumpContext? context,
         MinidumpSystemInfo systemInfo, ILogger logger)
     {
         var address = exception.GetCrashAddress(systemInfo);
         var crash = new CrashInfo(exception.GetCrashReason(systemInfo), address);
         var condition = CrashCondition.From(exception, systemInfo, address);
-        var memoryList = ReadOptional(dump.GetMemory, logger);
-        var memoryMap = MemoryMap.From(ReadOptional(dump.GetMemoryInfoList, logger), ReadOptional(dump.GetLinuxMaps, logger));
+        var memoryList = dump.Get(dump.Dump.GetMemory);
+        var memoryMap = MemoryMap.From(dump.Get(dump.Dump.GetMemoryInfoList), dump.Get(dump.Dump.GetLinuxMaps));
 
         var analysis = AnalyzeInstruction(dump, exception, context, memoryList, logger);
         if (analysis is not null)
@@ -44,7 +47,7 @@ internal static partial class CrashAnalyzer
         return crash;
     }
 
-    private static InstructionAnalysis? AnalyzeInstruction(MinidumpFile dump, MinidumpExceptionStream exception, MinidumpContext? context,
+    private static InstructionAnalysis? AnalyzeInstruction(OptionalStreams dump, MinidumpExceptionStream exception, MinidumpContext? context,
         MinidumpMemoryRegionList? memoryList, ILogger logger)
     {
         if (context is null)
@@ -58,7 +61,7 @@ internal static partial class CrashAnalyzer
             return null;
         }
 
-        var stack = ReadOptional(() => dump.GetThreadList()?.FindThread(exception.ThreadId)?.GetStackMemory(), logger);
+        var stack = dump.Get(() => dump.Dump.GetThreadList()?.FindThread(exception.ThreadId)?.GetStackMemory());
         return Amd64InstructionAnalyzer.Analyze(context, a => memoryList?.FindRegion(a), stack, logger);
     }
 
@@ -211,24 +214,6 @@ internal static partial class CrashAnalyzer
 
         return false;
     }
-
-    /// <summary>Reads a part of the dump that the analysis can do without; a damaged one counts as absent.</summary>
-    private static T? ReadOptional<T>(Func<T?> read, ILogger logger)
-        where T : class
-    {
-        try
-        {
-            return read();
-        }
-        catch (MinidumpException e)
-        {
-            LogUnreadable(logger, e.Message);
-            return null;
-        }
-    }
-
-    [LoggerMessage(EventId = 35, Level = LogLevel.Warning, Message = "crash analysis ignores a damaged part of the dump: {Reason}")]
-    private static partial void LogUnreadable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "failed to analyze the thread context: {Reason}")]
     private static partial void LogNotAnalysed(ILogger logger, string reason);

@@ -102,7 +102,7 @@ public static class MinidumpProcessor
         var exceptionContext = exception is null ? null : optional.Get(exception.GetContext);
         if (exception is not null)
         {
-            state.Crash = CrashAnalyzer.Analyze(dump, exception, exceptionContext, systemInfo, logger);
+            state.Crash = CrashAnalyzer.Analyze(optional, exception, exceptionContext, systemInfo, logger);
         }
 
         var crashingThreadId = exception?.ThreadId ?? breakpadInfo?.RequestingThreadId;

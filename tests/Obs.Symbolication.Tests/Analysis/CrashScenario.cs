@@ -121,6 +121,6 @@ internal sealed class CrashScenario
     {
         var dump = MinidumpFile.Read(Build());
         var exception = dump.GetException()!;
-        return CrashAnalyzer.Analyze(dump, exception, exception.GetContext(), dump.GetSystemInfo()!, NullLogger.Instance);
+        return CrashAnalyzer.Analyze(new OptionalStreams(dump, NullLogger.Instance), exception, exception.GetContext(), dump.GetSystemInfo()!, NullLogger.Instance);
     }
 }

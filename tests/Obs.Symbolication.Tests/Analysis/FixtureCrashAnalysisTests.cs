@@ -40,7 +40,7 @@ public sealed class FixtureCrashAnalysisTests
             context = null;
         }
 
-        return CrashAnalyzer.Analyze(dump, exception, context, systemInfo, NullLogger.Instance);
+        return CrashAnalyzer.Analyze(new OptionalStreams(dump, NullLogger.Instance), exception, context, systemInfo, NullLogger.Instance);
     }
 
     [Theory]
