@@ -4,17 +4,32 @@ namespace Obs.SymbolFiles;
 
 internal sealed partial class SymbolIndexCore
 {
-    /// <summary>Looks up one address: the steps of <see cref="LookupGroup"/>, for a group of one.</summary>
+    /// <summary>
+    /// Looks up one address: what <see cref="LookupGroup"/>'s steps find, found one after the
+    /// other. The group's prefetching pays only when several addresses' cache misses can overlap;
+    /// for one address there is nothing to overlap, and its bookkeeping would only add work.
+    /// </summary>
     public bool TryLookup(SymbolIndexReference source, ulong address, out SymbolLookupResult result)
     {
-        var group = default(LookupGroup);
-        group.Start(new ReadOnlySpan<ulong>(in address));
-        result = default;
-        while (group.TakeStep(this, source, new Span<SymbolLookupResult>(ref result)))
+        var function = FindFunctionIndex(address);
+        if (function < 0)
         {
+            return TryLookupPublic(source, address, out result);
         }
 
-        return result.IsFound;
+        ref readonly var record = ref _view.Function(function);
+        var lines = _view.LinesOf(record);
+        var line = FindLineIndex(function, address, GuessIndex(record, lines.Length, address));
+        var innermost = line >= 0 ? lines[line].Innermost : -1;
+        var depth = 0;
+        for (var range = innermost; range >= 0; range = _view.Range(record, range).Parent)
+        {
+            depth = CheckChainLength(record, depth + 1);
+        }
+
+        result = new SymbolLookupResult(source, address, new SymbolFunction(source, function, isPublic: false), line, depth, innermost);
+        GC.KeepAlive(this);
+        return true;
     }
 
     /// <summary>

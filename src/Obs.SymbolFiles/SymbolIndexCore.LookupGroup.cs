@@ -12,10 +12,11 @@ internal sealed partial class SymbolIndexCore
     /// ranges, the names), so the cache misses of the group's addresses overlap.
     /// </summary>
     /// <remarks>
-    /// This is the only lookup: <see cref="TryLookup"/> takes a group of one through every step;
-    /// a <see cref="SymbolLookupEnumerator"/> takes one step of the next group each time it hands
+    /// A <see cref="SymbolLookupEnumerator"/> takes one step of the next group each time it hands
     /// out a result of the current one, so the next group's misses are waited for while its
-    /// caller works on the results (typically turning names into strings).
+    /// caller works on the results (typically turning names into strings). The steps find what
+    /// <see cref="TryLookup"/> finds, with the same functions (function, line entry, chain
+    /// length), in another order; tests pin the two to the same results.
     /// </remarks>
     internal struct LookupGroup
     {

@@ -19,7 +19,9 @@ internal sealed partial class SymbolIndexCore
 {
     private readonly TableView _view;
     private readonly AddressBuckets _functionSearch;
-    private readonly string?[] _fileNames;
+
+    /// <summary>Decoded file names by FILE index, allocated on the first file lookup, so that opening a saved index does no work per record.</summary>
+    private string?[]? _fileNames;
     private readonly IndexMemory _memory;
 
     /// <summary>References held; 0 once the memory is freed (no reference can be taken after that).</summary>
@@ -38,7 +40,6 @@ internal sealed partial class SymbolIndexCore
         _memory = memory;
         _view = new TableView(tables);
         _functionSearch = new AddressBuckets(_view.FunctionStarts, tables.FunctionBuckets);
-        _fileNames = new string?[tables.Files.Table.Count];
         Metadata = metadata;
         Statistics = statistics;
         Diagnostics = diagnostics;
@@ -160,7 +161,8 @@ internal sealed partial class SymbolIndexCore
         }
 
         // File names repeat across lookups; decode each once. A race only decodes twice.
-        return _fileNames[index] ??= DecodeString(_view.FileName(index));
+        var names = _fileNames ?? CreateFileNameCache();
+        return names[index] ??= DecodeString(_view.FileName(index));
     }
 
     public ReadOnlySpan<byte> GetFileNameUtf8(uint fileId)
@@ -173,7 +175,7 @@ internal sealed partial class SymbolIndexCore
     private void PrefetchFileName(uint fileId)
     {
         var index = _view.FindFile(fileId);
-        if (index >= 0 && _fileNames[index] is { } name)
+        if (index >= 0 && _fileNames?[index] is { } name)
         {
             Prefetch.Object(name);
         }
@@ -183,9 +185,15 @@ internal sealed partial class SymbolIndexCore
     private void PrefetchFileSlot(uint fileId)
     {
         var index = _view.FindFile(fileId);
-        if (index >= 0)
+        if (index >= 0 && _fileNames is { } names)
         {
-            Prefetch.Element(_fileNames, index);
+            Prefetch.Element(names, index);
         }
+    }
+
+    private string?[] CreateFileNameCache()
+    {
+        Interlocked.CompareExchange(ref _fileNames, new string?[Tables.Files.Table.Count], null);
+        return _fileNames;
     }
 }

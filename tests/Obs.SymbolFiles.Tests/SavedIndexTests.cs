@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
 using FsCheck;
@@ -60,6 +61,49 @@ public sealed class SavedIndexTests : IDisposable
 
         Assert.True(loaded.IsMapped);
         AssertSameIndex(built, loaded, seed: 1);
+    }
+
+    [Fact]
+    public void Opening_allocates_the_same_whatever_the_number_of_records()
+    {
+        var small = SaveText(FileRecords(10));
+        var large = SaveText(FileRecords(100_000));
+        OpenAndDispose(small);
+        OpenAndDispose(large);
+
+        var smallBytes = OpenAndDispose(small);
+        var largeBytes = OpenAndDispose(large);
+
+        // The large index has 99,990 more FILE records (and as many more names); what opening
+        // allocates may grow with its sections (a few per chunk the parse split the text into),
+        // not with its records (one slot each would be 800 KB).
+        Assert.InRange(largeBytes - smallBytes, -4096, 4096);
+
+        string SaveText(string text)
+        {
+            using var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(text));
+            return Save(index);
+        }
+
+        static long OpenAndDispose(string path)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            using (SymbolIndex.Open(path))
+            {
+                return GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+        }
+
+        static string FileRecords(int count)
+        {
+            var text = new StringBuilder("MODULE Linux x86_64 0123456789ABCDEF0123456789ABCDEF0 files\n");
+            for (var i = 0; i < count; i++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"FILE {i} /src/file{i}.cc\n");
+            }
+
+            return text.Append("FUNC 1000 10 0 main\n1000 10 1 0\n").ToString();
+        }
     }
 
     [Fact]
