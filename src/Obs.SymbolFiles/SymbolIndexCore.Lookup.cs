@@ -6,8 +6,8 @@ internal sealed partial class SymbolIndexCore
 {
     /// <summary>
     /// Looks up one address: what <see cref="LookupGroup"/>'s steps find, found one after the
-    /// other. The group's prefetching pays only when several addresses' cache misses can overlap;
-    /// for one address there is nothing to overlap, and its bookkeeping would only add work.
+    /// other. The group's schedule pays only when several addresses' cache misses can overlap;
+    /// for one address its bookkeeping would only add work.
     /// </summary>
     public bool TryLookup(SymbolIndexReference source, ulong address, out SymbolLookupResult result)
     {
@@ -27,8 +27,9 @@ internal sealed partial class SymbolIndexCore
             depth = CheckChainLength(record, depth + 1);
         }
 
-        result = new SymbolLookupResult(source, address, new SymbolFunction(source, function, isPublic: false), line, depth, innermost);
-        GC.KeepAlive(this);
+        // Asks for the names and files too: reading them one after another is most of a
+        // symbolication's misses on a large index.
+        result = CompleteLookup(source, function, address, line, innermost, depth);
         return true;
     }
 
