@@ -17,18 +17,18 @@ internal static partial class CrashAnalyzer
 
     /// <summary>
     /// The crash reason and address of <paramref name="exception"/>, with what the crashing
-    /// instruction reveals; the memory streams it reads from <paramref name="dump"/> are optional.
+    /// instruction reveals; the memory streams it reads through <paramref name="streams"/> are optional.
     /// </summary>
-    public static CrashInfo Analyze(OptionalStreams dump, MinidumpExceptionStream exception, MinidumpContext? context,
+    public static CrashInfo Analyze(OptionalStreams streams, MinidumpExceptionStream exception, MinidumpContext? context,
         MinidumpSystemInfo systemInfo, ILogger logger)
     {
         var address = exception.GetCrashAddress(systemInfo);
         var crash = new CrashInfo(exception.GetCrashReason(systemInfo), address);
         var condition = CrashCondition.From(exception, systemInfo, address);
-        var memoryList = dump.Get(dump.Dump.GetMemory);
-        var memoryMap = MemoryMap.From(dump.Get(dump.Dump.GetMemoryInfoList), dump.Get(dump.Dump.GetLinuxMaps));
+        var memoryList = streams.Get(streams.Dump.GetMemory);
+        var memoryMap = MemoryMap.From(streams.Get(streams.Dump.GetMemoryInfoList), streams.Get(streams.Dump.GetLinuxMaps));
 
-        var analysis = AnalyzeInstruction(dump, exception, context, memoryList, logger);
+        var analysis = AnalyzeInstruction(streams, exception, context, memoryList, logger);
         if (analysis is not null)
         {
             crash.Instruction = analysis.Text;
@@ -47,7 +47,7 @@ internal static partial class CrashAnalyzer
         return crash;
     }
 
-    private static InstructionAnalysis? AnalyzeInstruction(OptionalStreams dump, MinidumpExceptionStream exception, MinidumpContext? context,
+    private static InstructionAnalysis? AnalyzeInstruction(OptionalStreams streams, MinidumpExceptionStream exception, MinidumpContext? context,
         MinidumpMemoryRegionList? memoryList, ILogger logger)
     {
         if (context is null)
@@ -61,7 +61,7 @@ internal static partial class CrashAnalyzer
             return null;
         }
 
-        var stack = dump.Get(() => dump.Dump.GetThreadList()?.FindThread(exception.ThreadId)?.GetStackMemory());
+        var stack = streams.Get(() => streams.Dump.GetThreadList()?.FindThread(exception.ThreadId)?.GetStackMemory());
         return Amd64InstructionAnalyzer.Analyze(context, a => memoryList?.FindRegion(a), stack, logger);
     }
 
