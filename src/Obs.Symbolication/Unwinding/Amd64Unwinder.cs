@@ -11,9 +11,6 @@ internal sealed class Amd64Unwinder : Unwinder
 {
     private const ulong Word = 8;
 
-    /// <summary>The largest gap a recovered <c>%rbp</c> may have to its return address (generous on x64).</summary>
-    private const ulong MaxReasonableGapBetweenFrames = 128 * 1024;
-
     /// <summary>
     /// Windows x64 may point the frame register up to 240 bytes into the local area, in 16-byte
     /// steps (its UNWIND_INFO frame offset), so the frame record can be that far above <c>%rbp</c>.

@@ -14,9 +14,6 @@ internal static class X86Registers
 /// </summary>
 internal sealed class X86Unwinder : Unwinder
 {
-    /// <summary>The largest gap a recovered <c>%ebp</c> may have to its return address: 99.5% of frames in common libraries are smaller.</summary>
-    private const ulong MaxReasonableGapBetweenFrames = 128 * 1024;
-
     public X86Unwinder()
         : base(RegisterLayout.X86, returnAddressAdjustment: 1, calleeSaved: RegisterLayout.X86.MaskOf("ebp", "ebx", "edi", "esi"))
     {
