@@ -23,8 +23,8 @@ namespace Obs.SymbolFiles.Parsing;
 /// (<see cref="LineRecord.NoLineFlag"/>).</para>
 /// <para>In a well-nested file each range has one enclosing range. Where ranges overlap so that a
 /// range is enclosed by different ranges at different addresses, the range gets a copy per extra
-/// enclosing range, appended after the segment's ranges, so that every chain is still a walk up
-/// parent links.</para>
+/// enclosing range, right after the function's own ranges, so that every chain is still a walk up
+/// parent links and a function's chains lie in one slice (a lookup asks for it all at once).</para>
 /// <para>Each depth remembers until where its answer holds (its range ends or the depth's next
 /// range starts), and a piece recomputes only from the first depth whose answer may have changed,
 /// so deep chains over many line records cost little more than shallow ones.</para>
@@ -36,25 +36,29 @@ internal static class InlineChainLinker
 
     /// <summary>
     /// Appends the line entries of <paramref name="function"/> to <paramref name="entries"/> and
-    /// points the function at them, links its ranges (in <paramref name="segmentRanges"/>, from
-    /// <see cref="FunctionRecord.FirstInline"/>, sorted by (depth, address); rewritten in the
-    /// <see cref="InlineRangeRecord"/> layout) and sets <see cref="FunctionRecord.InlineDepthLimit"/>.
+    /// its linked ranges (rewritten in the <see cref="InlineRangeRecord"/> layout, then the copies
+    /// its chains need) to <paramref name="linkedRanges"/>, points the function at both, and sets
+    /// <see cref="FunctionRecord.InlineDepthLimit"/>.
     /// </summary>
     /// <param name="function">A kept function.</param>
     /// <param name="lines">The function's line records: sorted by address, not overlapping.</param>
-    /// <param name="segmentRanges">The ranges of the function's segment; copies are appended.</param>
+    /// <param name="ranges">The function's ranges, sorted by (depth, address).</param>
     /// <param name="entries">The segment's line entries so far.</param>
+    /// <param name="linkedRanges">The segment's linked ranges so far.</param>
     /// <param name="copies">Scratch for the copies of one function, created on the first one.</param>
     public static void Link(
         ref FunctionRecord function,
         ReadOnlySpan<LineRecord> lines,
-        ref NativeBuffer<ParsedInlineRange> segmentRanges,
+        ReadOnlySpan<ParsedInlineRange> ranges,
         ref NativeBuffer<LineRecord> entries,
+        ref NativeBuffer<ParsedInlineRange> linkedRanges,
         ref Dictionary<long, int>? copies)
     {
         copies?.Clear();
-        var first = function.FirstInline;
-        var depths = CountDepths(segmentRanges.Span.Slice(first, function.InlineCount));
+        var first = linkedRanges.Count;
+        linkedRanges.AddRange(ranges);
+        function.FirstInline = first;
+        var depths = CountDepths(ranges);
         int[]? rentedInts = null;
         ulong[]? rentedLongs = null;
         var ints = depths <= StackDepths ? stackalloc int[(3 * StackDepths) + 1] : (rentedInts = ArrayPool<int>.Shared.Rent((3 * depths) + 1));
@@ -70,10 +74,10 @@ internal static class InlineChainLinker
                 ints.Slice((2 * depths) + 1, depths),
                 longs[..(depths + 1)],
                 parents);
-            sweep.Start(ref segmentRanges, function.InlineCount);
+            sweep.Start(ref linkedRanges, function.InlineCount);
 
             var firstEntry = entries.Count;
-            Run(ref sweep, function, lines, ref segmentRanges, ref entries, ref copies);
+            Run(ref sweep, function, lines, ref linkedRanges, ref entries, ref copies);
 
             function.FirstLine = firstEntry;
             function.LineCount = entries.Count - firstEntry;
@@ -82,8 +86,10 @@ internal static class InlineChainLinker
             // The parsed depth field becomes the parent link.
             for (var i = 0; i < function.InlineCount; i++)
             {
-                segmentRanges[first + i].Depth = unchecked((uint)(parents[i] == Unset ? InlineRangeRecord.NoParent : parents[i]));
+                linkedRanges[first + i].Depth = unchecked((uint)(parents[i] == Unset ? InlineRangeRecord.NoParent : parents[i]));
             }
+
+            function.InlineCopyCount = linkedRanges.Count - first - function.InlineCount;
         }
         finally
         {
@@ -104,7 +110,7 @@ internal static class InlineChainLinker
         ref Sweep sweep,
         in FunctionRecord function,
         ReadOnlySpan<LineRecord> lines,
-        ref NativeBuffer<ParsedInlineRange> segmentRanges,
+        ref NativeBuffer<ParsedInlineRange> linkedRanges,
         ref NativeBuffer<LineRecord> entries,
         ref Dictionary<long, int>? copies)
     {
@@ -115,7 +121,7 @@ internal static class InlineChainLinker
         var lastLine = -1;
         while (address < end)
         {
-            var innermost = sweep.ChainAt(address, ref segmentRanges, ref copies, out var next);
+            var innermost = sweep.ChainAt(address, ref linkedRanges, ref copies, out var next);
 
             while (line < lines.Length && lines[line].Address + lines[line].Size <= address)
             {
@@ -219,7 +225,7 @@ internal static class InlineChainLinker
         }
 
         /// <summary>Finds where each depth's ranges start among the function's <paramref name="count"/> ranges.</summary>
-        public readonly void Start(ref NativeBuffer<ParsedInlineRange> segmentRanges, int count)
+        public readonly void Start(ref NativeBuffer<ParsedInlineRange> linkedRanges, int count)
         {
             var depths = _cursors.Length;
             var r = 0;
@@ -227,7 +233,7 @@ internal static class InlineChainLinker
             {
                 _depthStarts[d] = r;
                 _cursors[d] = r - 1;
-                while (r < count && segmentRanges[_first + r].Depth == (uint)d)
+                while (r < count && linkedRanges[_first + r].Depth == (uint)d)
                 {
                     r++;
                 }
@@ -242,7 +248,7 @@ internal static class InlineChainLinker
         /// increasing order), linked to its parents, or -1; <paramref name="next"/> is where the
         /// chain may change next.
         /// </summary>
-        public int ChainAt(ulong address, ref NativeBuffer<ParsedInlineRange> segmentRanges, ref Dictionary<long, int>? copies, out ulong next)
+        public int ChainAt(ulong address, ref NativeBuffer<ParsedInlineRange> linkedRanges, ref Dictionary<long, int>? copies, out ulong next)
         {
             var depths = _cursors.Length;
             var depth = FirstExpiredDepth(address);
@@ -252,23 +258,23 @@ internal static class InlineChainLinker
                 {
                     var depthEnd = _depthStarts[depth + 1];
                     ref var cursor = ref _cursors[depth];
-                    while (cursor + 1 < depthEnd && segmentRanges[_first + cursor + 1].Address <= address)
+                    while (cursor + 1 < depthEnd && linkedRanges[_first + cursor + 1].Address <= address)
                     {
                         cursor++;
                     }
 
-                    var nextStart = cursor + 1 < depthEnd ? segmentRanges[_first + cursor + 1].Address : ulong.MaxValue;
-                    if (cursor < _depthStarts[depth] || address - segmentRanges[_first + cursor].Address >= segmentRanges[_first + cursor].Size)
+                    var nextStart = cursor + 1 < depthEnd ? linkedRanges[_first + cursor + 1].Address : ulong.MaxValue;
+                    if (cursor < _depthStarts[depth] || address - linkedRanges[_first + cursor].Address >= linkedRanges[_first + cursor].Size)
                     {
                         // The chain stops here until the depth's next range starts.
                         SetValidUntil(depth, nextStart);
                         break;
                     }
 
-                    ref readonly var range = ref segmentRanges[_first + cursor];
+                    ref readonly var range = ref linkedRanges[_first + cursor];
                     var rangeEnd = range.Address + range.Size < range.Address ? ulong.MaxValue : range.Address + range.Size;
                     SetValidUntil(depth, Math.Min(nextStart, rangeEnd));
-                    _chain[depth] = Link(cursor, depth == 0 ? InlineRangeRecord.NoParent : _chain[depth - 1], ref segmentRanges, ref copies);
+                    _chain[depth] = Link(cursor, depth == 0 ? InlineRangeRecord.NoParent : _chain[depth - 1], ref linkedRanges, ref copies);
                 }
 
                 _stop = depth;
@@ -316,7 +322,7 @@ internal static class InlineChainLinker
         }
 
         /// <summary>Links a range (function-relative) to its parent and returns the range to use: itself, or its copy with that parent.</summary>
-        private readonly int Link(int range, int parent, ref NativeBuffer<ParsedInlineRange> segmentRanges, ref Dictionary<long, int>? copies)
+        private readonly int Link(int range, int parent, ref NativeBuffer<ParsedInlineRange> linkedRanges, ref Dictionary<long, int>? copies)
         {
             ref var linked = ref _parents[range];
             if (linked == Unset)
@@ -337,15 +343,15 @@ internal static class InlineChainLinker
                 return copy;
             }
 
-            copy = segmentRanges.Count;
+            copy = linkedRanges.Count;
             if (copy >= int.MaxValue - 1)
             {
                 ThrowHelper.ThrowTooLarge();
             }
 
-            var record = segmentRanges[_first + range];
+            var record = linkedRanges[_first + range];
             record.Depth = unchecked((uint)parent);
-            segmentRanges.Add(record);
+            linkedRanges.Add(record);
             copies[key] = copy;
             return copy;
         }

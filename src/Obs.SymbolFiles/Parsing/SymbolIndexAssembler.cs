@@ -392,22 +392,32 @@ internal static class SymbolIndexAssembler
             local.InlineRanges = inlineWrite;
 
             var entries = new NativeBuffer<LineRecord>();
+            var linkedRanges = new NativeBuffer<ParsedInlineRange>();
             try
             {
                 entries.EnsureCapacity(lineWrite);
+                linkedRanges.EnsureCapacity(inlineWrite);
                 Dictionary<long, int>? copies = null;
                 lines = segments.Lines(segment);
+                inlines = segments.Inlines(segment);
                 foreach (var i in bySegment[segment])
                 {
                     ref var function = ref records[i];
-                    InlineChainLinker.Link(ref function, lines.Slice(function.FirstLine, function.LineCount), ref segments.InlineBuffer(segment), ref entries, ref copies);
+                    InlineChainLinker.Link(
+                        ref function,
+                        lines.Slice(function.FirstLine, function.LineCount),
+                        inlines.Slice(function.FirstInline, function.InlineCount),
+                        ref entries,
+                        ref linkedRanges,
+                        ref copies);
                 }
 
-                segments.ReplaceLines(segment, ref entries);
+                segments.ReplaceLinesAndInlines(segment, ref entries, ref linkedRanges);
             }
             finally
             {
                 entries.Dispose();
+                linkedRanges.Dispose();
             }
         });
 

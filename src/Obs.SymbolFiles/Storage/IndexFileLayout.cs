@@ -39,7 +39,7 @@ internal static class IndexFileLayout
     public const uint FormatVersion = 1;
 
     /// <summary>The record layouts; changes whenever a record layout in Records.cs does.</summary>
-    public const uint LayoutVersion = 1;
+    public const uint LayoutVersion = 2;
 
     public const int HeaderSize = 256;
     public const int SectionEntrySize = 32;

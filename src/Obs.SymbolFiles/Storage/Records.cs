@@ -76,7 +76,7 @@ internal readonly record struct StringRef
 /// ranges, both in segment <see cref="Segment"/>.
 /// </summary>
 /// <remarks>
-/// Padded from 56 to 64 bytes: a lookup reads one function record at random, and in a table of
+/// Padded from 60 to 64 bytes: a lookup reads one function record at random, and in a table of
 /// 56-byte records (64-byte aligned) three in four would straddle two cache lines.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Pack = 4, Size = 64)]
@@ -93,10 +93,10 @@ internal struct FunctionRecord
     /// <summary>How many line entries the function has (while parsing: line records).</summary>
     public int LineCount;
 
-    /// <summary>The first of the function's inline ranges in its segment, as sorted by (depth, address).</summary>
+    /// <summary>The first of the function's inline ranges in its segment, sorted by (depth, address).</summary>
     public int FirstInline;
 
-    /// <summary>How many inline ranges the function has (not counting the copies a chain may need; see <see cref="InlineRangeRecord.Parent"/>).</summary>
+    /// <summary>How many inline ranges the function has.</summary>
     public int InlineCount;
     public int InlineRecordCount;
     public RecordFlags Flags;
@@ -104,6 +104,9 @@ internal struct FunctionRecord
 
     /// <summary>How deep the function's inline chains can go: a walk up a chain's parents takes at most this many steps.</summary>
     public int InlineDepthLimit;
+
+    /// <summary>How many copies of its ranges the function's chains need (see <see cref="InlineRangeRecord.Parent"/>): they follow its ranges.</summary>
+    public int InlineCopyCount;
 
     public readonly ulong End => Address + Size;
 }
@@ -206,7 +209,7 @@ internal struct InlineRangeRecord
     /// The range one depth up in every chain this range is part of, as an index into the
     /// segment's ranges, or <see cref="NoParent"/>. Where a badly nested file gives a range
     /// different enclosing ranges at different addresses, the assembler adds a copy of the range
-    /// per enclosing range (after the segment's ranges), so that each copy has one parent.
+    /// per enclosing range (after the function's own ranges), so that each copy has one parent.
     /// </summary>
     public int Parent;
     public uint CallLine;

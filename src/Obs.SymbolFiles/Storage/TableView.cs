@@ -109,6 +109,21 @@ internal readonly unsafe struct TableView
         return new(_lineSegments[segment] + function.FirstLine, function.LineCount);
     }
 
+    /// <summary>A function's inline ranges, then the copies its chains need: every range its chains can reach.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<InlineRangeRecord> RangesOf(in FunctionRecord function)
+    {
+        var segment = function.Segment;
+        var count = (long)(uint)function.InlineCount + (uint)function.InlineCopyCount;
+        if ((uint)segment >= (uint)_segmentCount || (uint)function.FirstInline > (uint)_inlineCounts[segment] ||
+            count > (uint)(_inlineCounts[segment] - function.FirstInline))
+        {
+            ThrowHelper.ThrowCorruptIndex("a function's inline ranges lie outside their segment");
+        }
+
+        return new(_inlineSegments[segment] + function.FirstInline, (int)count);
+    }
+
     /// <summary>
     /// The number of inline ranges in a function's segment: no chain of parent links can be longer
     /// without visiting a range twice, so it bounds every walk up a chain of a corrupt index.

@@ -33,6 +33,7 @@ internal static class IndexAssert
                 [.. want.Inlines.Select(r => (r.CallLine, r.CallFile, expected.Origins.GetValueOrDefault(r.Origin), r.Address, r.Size))],
                 inlines.Select(r => (r.CallLine, r.CallFile == InlineRangeRecord.NoFile ? null : (uint?)r.CallFile, r.OriginName.IsMissing ? null : core.DecodeString(r.OriginName), r.Address, r.Size)));
             Assert.Equal(want.InlineRecords, got.InlineRecordCount);
+            AssertChainsStayInTheirFunction(core, got);
         }
 
         var publics = tables.Publics.Span.ToArray();
@@ -66,6 +67,24 @@ internal static class IndexAssert
         Assert.Equal(expected.CodeId, actual.CodeId);
         Assert.Equal(expected.Diagnostics, actual.Diagnostics);
         Assert.Equal(expected.Statistics with { Bytes = 0 }, actual.Statistics with { Bytes = 0 });
+    }
+
+    /// <summary>
+    /// Every chain of a function (each line entry's innermost range and the parents up from it)
+    /// lies in its ranges and their copies, the one slice a lookup asks for.
+    /// </summary>
+    private static void AssertChainsStayInTheirFunction(SymbolIndexCore core, in FunctionRecord function)
+    {
+        var first = function.FirstInline;
+        var end = first + function.InlineCount + function.InlineCopyCount;
+        Assert.Equal(end - first, core.View.RangesOf(function).Length);
+        foreach (var entry in core.View.LinesOf(function))
+        {
+            for (var range = entry.Innermost; range >= 0; range = core.View.Range(function, range).Parent)
+            {
+                Assert.InRange(range, first, end - 1);
+            }
+        }
     }
 
     /// <summary>A function's inline ranges as parsed (sorted by depth, then address), without the copies chains may need.</summary>
