@@ -35,11 +35,25 @@ internal static class BenchmarkInputs
     public static string SavedIndex(string size, Obs.SymbolFiles.SymbolIndex index)
     {
         var path = Path.ChangeExtension(SymbolFile(size), ".symindex");
-        if (!File.Exists(path))
+        if (!File.Exists(path) || !IsCurrent(path))
         {
             index.Save(path);
         }
 
         return path;
+    }
+
+    /// <summary>False for a saved index that this library no longer opens (an older layout, say).</summary>
+    private static bool IsCurrent(string path)
+    {
+        try
+        {
+            Obs.SymbolFiles.SymbolIndex.Open(path).Dispose();
+            return true;
+        }
+        catch (Obs.SymbolFiles.SymbolIndexFormatException)
+        {
+            return false;
+        }
     }
 }

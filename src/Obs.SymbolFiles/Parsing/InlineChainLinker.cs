@@ -36,60 +36,63 @@ internal static class InlineChainLinker
 
     /// <summary>
     /// Appends the line entries of <paramref name="function"/> to <paramref name="entries"/> and
-    /// its linked ranges (rewritten in the <see cref="InlineRangeRecord"/> layout, then the copies
-    /// its chains need) to <paramref name="linkedRanges"/>, points the function at both, and sets
-    /// <see cref="FunctionRecord.InlineDepthLimit"/>.
+    /// points the function at them, links its ranges (rewritten in the
+    /// <see cref="InlineRangeRecord"/> layout), appends the copies its chains need to
+    /// <paramref name="copies"/>, and sets <see cref="FunctionRecord.InlineDepthLimit"/>. Links
+    /// name the places that <see cref="PlaceCopies"/> gives the ranges and copies.
     /// </summary>
     /// <param name="function">A kept function.</param>
     /// <param name="lines">The function's line records: sorted by address, not overlapping.</param>
     /// <param name="ranges">The function's ranges, sorted by (depth, address).</param>
+    /// <param name="firstIndex">Where the ranges will start in the segment: where they are now, after the copies of the functions before.</param>
     /// <param name="entries">The segment's line entries so far.</param>
-    /// <param name="linkedRanges">The segment's linked ranges so far.</param>
-    /// <param name="copies">Scratch for the copies of one function, created on the first one.</param>
+    /// <param name="copies">The segment's copies so far.</param>
+    /// <param name="copyIndex">Scratch for the copies of one function, created on the first one.</param>
     public static void Link(
         ref FunctionRecord function,
         ReadOnlySpan<LineRecord> lines,
-        ReadOnlySpan<ParsedInlineRange> ranges,
+        Span<ParsedInlineRange> ranges,
+        int firstIndex,
         ref NativeBuffer<LineRecord> entries,
-        ref NativeBuffer<ParsedInlineRange> linkedRanges,
-        ref Dictionary<long, int>? copies)
+        ref NativeBuffer<ParsedInlineRange> copies,
+        ref Dictionary<long, int>? copyIndex)
     {
-        copies?.Clear();
-        var first = linkedRanges.Count;
-        linkedRanges.AddRange(ranges);
-        function.FirstInline = first;
+        copyIndex?.Clear();
+        var firstCopy = copies.Count;
         var depths = CountDepths(ranges);
         int[]? rentedInts = null;
         ulong[]? rentedLongs = null;
         var ints = depths <= StackDepths ? stackalloc int[(3 * StackDepths) + 1] : (rentedInts = ArrayPool<int>.Shared.Rent((3 * depths) + 1));
         var longs = depths <= StackDepths ? stackalloc ulong[StackDepths + 1] : (rentedLongs = ArrayPool<ulong>.Shared.Rent(depths + 1));
-        var parents = ArrayPool<int>.Shared.Rent(Math.Max(function.InlineCount, 1));
+        var parents = ArrayPool<int>.Shared.Rent(Math.Max(ranges.Length, 1));
         try
         {
-            parents.AsSpan(0, function.InlineCount).Fill(Unset);
+            parents.AsSpan(0, ranges.Length).Fill(Unset);
             var sweep = new Sweep(
-                first,
+                ranges,
+                firstIndex,
+                (long)firstIndex + ranges.Length - firstCopy,
                 ints[..(depths + 1)],
                 ints.Slice(depths + 1, depths),
                 ints.Slice((2 * depths) + 1, depths),
                 longs[..(depths + 1)],
                 parents);
-            sweep.Start(ref linkedRanges, function.InlineCount);
+            sweep.Start();
 
             var firstEntry = entries.Count;
-            Run(ref sweep, function, lines, ref linkedRanges, ref entries, ref copies);
+            Run(ref sweep, function, lines, ref entries, ref copies, ref copyIndex);
 
             function.FirstLine = firstEntry;
             function.LineCount = entries.Count - firstEntry;
+            function.FirstInline = firstIndex;
+            function.InlineCopyCount = copies.Count - firstCopy;
             function.InlineDepthLimit = depths;
 
             // The parsed depth field becomes the parent link.
-            for (var i = 0; i < function.InlineCount; i++)
+            for (var i = 0; i < ranges.Length; i++)
             {
-                linkedRanges[first + i].Depth = unchecked((uint)(parents[i] == Unset ? InlineRangeRecord.NoParent : parents[i]));
+                ranges[i].Depth = unchecked((uint)(parents[i] == Unset ? InlineRangeRecord.NoParent : parents[i]));
             }
-
-            function.InlineCopyCount = linkedRanges.Count - first - function.InlineCount;
         }
         finally
         {
@@ -106,13 +109,43 @@ internal static class InlineChainLinker
         }
     }
 
+    /// <summary>
+    /// Moves each function's ranges to where <see cref="Link"/> said they would be and puts its
+    /// copies right after them, in place: from the last function to the first, each move is to a
+    /// higher index, over ranges already moved or past the end. (Building a new table instead
+    /// would hold both while the segment is linked.)
+    /// </summary>
+    /// <param name="segmentRanges">The segment's linked ranges.</param>
+    /// <param name="functions">The segment's functions, in the order of their ranges.</param>
+    /// <param name="records">The function table <paramref name="functions"/> indexes.</param>
+    /// <param name="copies">The segment's copies, in the same order.</param>
+    public static void PlaceCopies(ref NativeBuffer<ParsedInlineRange> segmentRanges, ReadOnlySpan<int> functions, ReadOnlySpan<FunctionRecord> records, ReadOnlySpan<ParsedInlineRange> copies)
+    {
+        if (copies.IsEmpty)
+        {
+            return;
+        }
+
+        segmentRanges.AddRange(copies); // room for them; every range and copy is then put in place
+        var span = segmentRanges.Span;
+        var copyEnd = copies.Length;
+        for (var i = functions.Length - 1; i >= 0 && copyEnd > 0; i--)
+        {
+            ref readonly var function = ref records[functions[i]];
+            var copyStart = copyEnd - function.InlineCopyCount;
+            span.Slice(function.FirstInline - copyStart, function.InlineCount).CopyTo(span[function.FirstInline..]);
+            copies[copyStart..copyEnd].CopyTo(span[(function.FirstInline + function.InlineCount)..]);
+            copyEnd = copyStart;
+        }
+    }
+
     private static void Run(
         ref Sweep sweep,
         in FunctionRecord function,
         ReadOnlySpan<LineRecord> lines,
-        ref NativeBuffer<ParsedInlineRange> linkedRanges,
         ref NativeBuffer<LineRecord> entries,
-        ref Dictionary<long, int>? copies)
+        ref NativeBuffer<ParsedInlineRange> copies,
+        ref Dictionary<long, int>? copyIndex)
     {
         var end = function.End;
         var address = function.Address;
@@ -121,7 +154,7 @@ internal static class InlineChainLinker
         var lastLine = -1;
         while (address < end)
         {
-            var innermost = sweep.ChainAt(address, ref linkedRanges, ref copies, out var next);
+            var innermost = sweep.ChainAt(address, ref copies, ref copyIndex, out var next);
 
             while (line < lines.Length && lines[line].Address + lines[line].Size <= address)
             {
@@ -192,8 +225,14 @@ internal static class InlineChainLinker
     /// <summary>The chain at each piece of a function, in address order.</summary>
     private ref struct Sweep
     {
-        /// <summary>The function's first range in its segment.</summary>
+        /// <summary>The function's ranges, sorted by (depth, address).</summary>
+        private readonly ReadOnlySpan<ParsedInlineRange> _ranges;
+
+        /// <summary>Where the function's ranges will start in the segment: a link to range r is <c>_first + r</c>.</summary>
         private readonly int _first;
+
+        /// <summary>A link to the copy at index k of the segment's copies is <c>_copyBase + k</c> (the function's copies follow its ranges).</summary>
+        private readonly long _copyBase;
 
         /// <summary>Entry d: the first range (function-relative) of depth d; the last entry ends the last depth.</summary>
         private readonly Span<int> _depthStarts;
@@ -213,9 +252,11 @@ internal static class InlineChainLinker
         /// <summary>The depth where the current chain stops (the depth count when it reaches every depth); -1 before the first piece.</summary>
         private int _stop;
 
-        public Sweep(int first, Span<int> depthStarts, Span<int> cursors, Span<int> chain, Span<ulong> validPrefix, int[] parents)
+        public Sweep(ReadOnlySpan<ParsedInlineRange> ranges, int first, long copyBase, Span<int> depthStarts, Span<int> cursors, Span<int> chain, Span<ulong> validPrefix, int[] parents)
         {
+            _ranges = ranges;
             _first = first;
+            _copyBase = copyBase;
             _depthStarts = depthStarts;
             _cursors = cursors;
             _chain = chain;
@@ -224,16 +265,17 @@ internal static class InlineChainLinker
             _stop = -1;
         }
 
-        /// <summary>Finds where each depth's ranges start among the function's <paramref name="count"/> ranges.</summary>
-        public readonly void Start(ref NativeBuffer<ParsedInlineRange> linkedRanges, int count)
+        /// <summary>Finds where each depth's ranges start among the function's ranges.</summary>
+        public readonly void Start()
         {
+            var count = _ranges.Length;
             var depths = _cursors.Length;
             var r = 0;
             for (var d = 0; d < depths; d++)
             {
                 _depthStarts[d] = r;
                 _cursors[d] = r - 1;
-                while (r < count && linkedRanges[_first + r].Depth == (uint)d)
+                while (r < count && _ranges[r].Depth == (uint)d)
                 {
                     r++;
                 }
@@ -248,7 +290,7 @@ internal static class InlineChainLinker
         /// increasing order), linked to its parents, or -1; <paramref name="next"/> is where the
         /// chain may change next.
         /// </summary>
-        public int ChainAt(ulong address, ref NativeBuffer<ParsedInlineRange> linkedRanges, ref Dictionary<long, int>? copies, out ulong next)
+        public int ChainAt(ulong address, ref NativeBuffer<ParsedInlineRange> copies, ref Dictionary<long, int>? copyIndex, out ulong next)
         {
             var depths = _cursors.Length;
             var depth = FirstExpiredDepth(address);
@@ -258,23 +300,23 @@ internal static class InlineChainLinker
                 {
                     var depthEnd = _depthStarts[depth + 1];
                     ref var cursor = ref _cursors[depth];
-                    while (cursor + 1 < depthEnd && linkedRanges[_first + cursor + 1].Address <= address)
+                    while (cursor + 1 < depthEnd && _ranges[cursor + 1].Address <= address)
                     {
                         cursor++;
                     }
 
-                    var nextStart = cursor + 1 < depthEnd ? linkedRanges[_first + cursor + 1].Address : ulong.MaxValue;
-                    if (cursor < _depthStarts[depth] || address - linkedRanges[_first + cursor].Address >= linkedRanges[_first + cursor].Size)
+                    var nextStart = cursor + 1 < depthEnd ? _ranges[cursor + 1].Address : ulong.MaxValue;
+                    if (cursor < _depthStarts[depth] || address - _ranges[cursor].Address >= _ranges[cursor].Size)
                     {
                         // The chain stops here until the depth's next range starts.
                         SetValidUntil(depth, nextStart);
                         break;
                     }
 
-                    ref readonly var range = ref linkedRanges[_first + cursor];
+                    ref readonly var range = ref _ranges[cursor];
                     var rangeEnd = range.Address + range.Size < range.Address ? ulong.MaxValue : range.Address + range.Size;
                     SetValidUntil(depth, Math.Min(nextStart, rangeEnd));
-                    _chain[depth] = Link(cursor, depth == 0 ? InlineRangeRecord.NoParent : _chain[depth - 1], ref linkedRanges, ref copies);
+                    _chain[depth] = Link(cursor, depth == 0 ? InlineRangeRecord.NoParent : _chain[depth - 1], ref copies, ref copyIndex);
                 }
 
                 _stop = depth;
@@ -322,7 +364,7 @@ internal static class InlineChainLinker
         }
 
         /// <summary>Links a range (function-relative) to its parent and returns the range to use: itself, or its copy with that parent.</summary>
-        private readonly int Link(int range, int parent, ref NativeBuffer<ParsedInlineRange> linkedRanges, ref Dictionary<long, int>? copies)
+        private readonly int Link(int range, int parent, ref NativeBuffer<ParsedInlineRange> copies, ref Dictionary<long, int>? copyIndex)
         {
             ref var linked = ref _parents[range];
             if (linked == Unset)
@@ -336,23 +378,23 @@ internal static class InlineChainLinker
                 return _first + range;
             }
 
-            copies ??= [];
+            copyIndex ??= [];
             var key = ((long)range << 32) | (uint)parent;
-            if (copies.TryGetValue(key, out var copy))
+            if (copyIndex.TryGetValue(key, out var copy))
             {
                 return copy;
             }
 
-            copy = linkedRanges.Count;
-            if (copy >= int.MaxValue - 1)
+            if (_copyBase + copies.Count >= int.MaxValue - 1)
             {
                 ThrowHelper.ThrowTooLarge();
             }
 
-            var record = linkedRanges[_first + range];
+            copy = (int)(_copyBase + copies.Count);
+            var record = _ranges[range];
             record.Depth = unchecked((uint)parent);
-            linkedRanges.Add(record);
-            copies[key] = copy;
+            copies.Add(record);
+            copyIndex[key] = copy;
             return copy;
         }
     }

@@ -95,17 +95,16 @@ internal sealed class Segments : IDisposable
         Buffer(_inlines, segment).Truncate(inlineCount);
     }
 
-    /// <summary>Replaces a segment's line records and inline ranges by its line entries and linked ranges (see <see cref="InlineChainLinker"/>), freeing the records and ranges.</summary>
-    public void ReplaceLinesAndInlines(int segment, ref NativeBuffer<LineRecord> entries, ref NativeBuffer<ParsedInlineRange> linkedRanges)
+    /// <summary>A segment's inline ranges, for placing the copies that chains need (see <see cref="InlineChainLinker.PlaceCopies"/>).</summary>
+    public ref NativeBuffer<ParsedInlineRange> InlineBuffer(int segment) => ref Buffer(_inlines, segment);
+
+    /// <summary>Replaces a segment's line records by its line entries (see <see cref="InlineChainLinker"/>), freeing the records.</summary>
+    public void ReplaceLines(int segment, ref NativeBuffer<LineRecord> entries)
     {
         ref var lines = ref Buffer(_lines, segment);
         lines.Dispose();
         lines = entries;
         entries = default;
-        ref var inlines = ref Buffer(_inlines, segment);
-        inlines.Dispose();
-        inlines = linkedRanges;
-        linkedRanges = default;
     }
 
     /// <summary>Hands every segment to <paramref name="memory"/>; the inline ranges, linked by now, become <see cref="InlineRangeRecord"/>s.</summary>

@@ -392,12 +392,11 @@ internal static class SymbolIndexAssembler
             local.InlineRanges = inlineWrite;
 
             var entries = new NativeBuffer<LineRecord>();
-            var linkedRanges = new NativeBuffer<ParsedInlineRange>();
+            var copies = new NativeBuffer<ParsedInlineRange>();
             try
             {
                 entries.EnsureCapacity(lineWrite);
-                linkedRanges.EnsureCapacity(inlineWrite);
-                Dictionary<long, int>? copies = null;
+                Dictionary<long, int>? copyIndex = null;
                 lines = segments.Lines(segment);
                 inlines = segments.Inlines(segment);
                 foreach (var i in bySegment[segment])
@@ -407,17 +406,19 @@ internal static class SymbolIndexAssembler
                         ref function,
                         lines.Slice(function.FirstLine, function.LineCount),
                         inlines.Slice(function.FirstInline, function.InlineCount),
+                        function.FirstInline + copies.Count,
                         ref entries,
-                        ref linkedRanges,
-                        ref copies);
+                        ref copies,
+                        ref copyIndex);
                 }
 
-                segments.ReplaceLinesAndInlines(segment, ref entries, ref linkedRanges);
+                segments.ReplaceLines(segment, ref entries);
+                InlineChainLinker.PlaceCopies(ref segments.InlineBuffer(segment), bySegment[segment], records, copies.Span);
             }
             finally
             {
                 entries.Dispose();
-                linkedRanges.Dispose();
+                copies.Dispose();
             }
         });
 
