@@ -141,13 +141,6 @@ internal static class SymbolFilesFuzzTarget
             index.TryGetParameterSize(address, out _);
         }
 
-        foreach (ref readonly var result in index.EnumerateLookups(addresses.ToArray()))
-        {
-            if (result.IsFound)
-            {
-                Touch(result);
-            }
-        }
 
         _ = index.Statistics;
         _ = index.Diagnostics.Count;

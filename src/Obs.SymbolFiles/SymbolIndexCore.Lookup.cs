@@ -12,11 +12,11 @@ internal sealed partial class SymbolIndexCore
     private const int PrefetchedRangesLimit = 48;
 
     /// <summary>
-    /// Looks up one address: what <see cref="LookupGroup"/>'s steps find, found one after the
-    /// other. The group's schedule pays only when several addresses' cache misses can overlap;
-    /// for one address its bookkeeping would only add work. Instead, the function's name, the
-    /// line entries around the likely one and the function's ranges are asked for at once, so
-    /// that the walk up the chain finds its ranges in cache rather than missing once per depth.
+    /// Looks up one address. On a large index a lookup waits mostly on memory, so what it will
+    /// read is asked for as soon as it is known, letting the cache misses overlap: the function's
+    /// name, the line entries around the likely one and the function's ranges at once (so that
+    /// the walk up the chain finds its ranges in cache rather than missing once per depth), then
+    /// the names and files of the frames the caller will most likely read next.
     /// </summary>
     public bool TryLookup(SymbolIndexReference source, ulong address, out SymbolLookupResult result)
     {
@@ -27,103 +27,28 @@ internal sealed partial class SymbolIndexCore
         }
 
         ref readonly var record = ref _view.Function(function);
-        var guess = PrefetchFunctionData(function, address);
+        Prefetch.ReadAll(_view.Bytes(record.Name));
         var ranges = _view.RangesOf(record);
         Prefetch.ReadAll(ranges[..Math.Min(ranges.Length, PrefetchedRangesLimit)]);
         var lines = _view.LinesOf(record);
-        var line = FindLineIndex(function, address, guess);
-        var innermost = line >= 0 ? lines[line].Innermost : -1;
-        var depth = 0;
-        for (var range = innermost; range >= 0; range = _view.Range(record, range).Parent)
-        {
-            depth = CheckChainLength(record, depth + 1);
-        }
-
-        // Asks for the names and files too: reading them one after another is most of a
-        // symbolication's misses on a large index.
-        result = CompleteLookup(source, function, address, line, innermost, depth);
-        return true;
-    }
-
-    /// <summary>
-    /// Asks for what finding an address's line entry in a function reads, and its name: the few
-    /// entries around the one the address most likely falls in (returned as that guess, for
-    /// <see cref="FindLineIndex"/>). These lie in unrelated places, so their cache misses overlap.
-    /// </summary>
-    private int PrefetchFunctionData(int function, ulong address)
-    {
-        ref readonly var record = ref _view.Function(function);
-        Prefetch.ReadAll(_view.Bytes(record.Name));
-        var lines = _view.LinesOf(record);
-        if (lines.IsEmpty)
-        {
-            return 0;
-        }
-
         var guess = GuessIndex(record, lines.Length, address);
         Prefetch.ReadAll(lines[Math.Max(guess - 1, 0)..Math.Min(guess + 2, lines.Length)]);
-        return guess;
-    }
 
-    /// <summary>
-    /// The first step of an address's inline chain: asks for the innermost range that its line
-    /// entry names and returns it (the first link to follow), or -1; and asks for the entry's slot
-    /// in the file-name cache (<see cref="CompleteLookup"/> reads it).
-    /// </summary>
-    private int BeginInlineChain(int function, int line)
-    {
-        if (line < 0)
+        var line = FindLineIndex(function, address, guess);
+        var innermost = -1;
+        if (line >= 0)
         {
-            return -1;
+            innermost = lines[line].Innermost;
+            if (lines[line].HasLine)
+            {
+                PrefetchFileName(lines[line].File);
+            }
         }
 
-        ref readonly var record = ref _view.Function(function);
-        ref readonly var entry = ref _view.LinesOf(record)[line];
-        if (entry.HasLine)
+        var depth = 0;
+        for (var range = innermost; range >= 0;)
         {
-            PrefetchFileSlot(entry.File);
-        }
-
-        var innermost = entry.Innermost;
-        if (innermost >= 0)
-        {
-            Prefetch.Read(new ReadOnlySpan<InlineRangeRecord>(in _view.Range(record, innermost)));
-        }
-
-        return innermost;
-    }
-
-    /// <summary>
-    /// A step up an inline chain: asks for the parent of a range and returns it, or -1 at depth 0;
-    /// and asks for the range's call-site slot in the file-name cache.
-    /// </summary>
-    private int FollowInlineLink(int function, int range)
-    {
-        ref readonly var record = ref _view.Function(function);
-        ref readonly var inline = ref _view.Range(record, range);
-        PrefetchFileSlot(inline.CallFile);
-        var parent = inline.Parent;
-        if (parent >= 0)
-        {
-            Prefetch.Read(new ReadOnlySpan<InlineRangeRecord>(in _view.Range(record, parent)));
-        }
-
-        return parent;
-    }
-
-    /// <summary>The result for an address inside a function whose line entry (or -1) and chain are known, asking for the names and files the caller will most likely read next.</summary>
-    private SymbolLookupResult CompleteLookup(SymbolIndexReference source, int function, ulong address, int line, int innermost, int depth)
-    {
-        ref readonly var record = ref _view.Function(function);
-        if (line >= 0 && _view.LinesOf(record)[line] is { HasLine: true } entry)
-        {
-            PrefetchFileName(entry.File);
-        }
-
-        // The chain's walk in InlineLinks counted its depth, within the function's limit.
-        var range = innermost;
-        for (var step = 0; step < depth; step++)
-        {
+            depth = CheckChainLength(record, depth + 1);
             ref readonly var inline = ref _view.Range(record, range);
             if (!inline.OriginName.IsMissing)
             {
@@ -135,7 +60,8 @@ internal sealed partial class SymbolIndexCore
         }
 
         GC.KeepAlive(this);
-        return new SymbolLookupResult(source, address, new SymbolFunction(source, function, isPublic: false), line, depth, innermost);
+        result = new SymbolLookupResult(source, address, new SymbolFunction(source, function, isPublic: false), line, depth, innermost);
+        return true;
     }
 
     /// <summary>
@@ -306,65 +232,6 @@ internal sealed partial class SymbolIndexCore
 
         var index = SortedSearch.LastAtOrBelow<LineRecord, ByRange>(lines, address, Math.Clamp(guess, 0, lines.Length - 1));
         return index >= 0 && address - lines[index].Address < lines[index].Size ? index : -1;
-    }
-
-    /// <summary>
-    /// Finds the line entry of an address among the entries around <paramref name="line"/>
-    /// (<see cref="GuessIndex"/>'s guess, whose cache lines were asked for): true with the
-    /// answer of <see cref="FindLineIndex"/> when they bracket the address. Otherwise false,
-    /// with a better guess, interpolated between the nearest of those entries and the end of
-    /// the function on the address's side, whose entries are asked for. Entry sizes vary, so a
-    /// big function's first guess is often a few entries off; refining it for a whole group
-    /// of addresses at once overlaps the cache misses that a search from the first guess would
-    /// take one after another.
-    /// </summary>
-    private bool TryFindLineNearGuess(int function, ulong address, ref int line)
-    {
-        ref readonly var record = ref _view.Function(function);
-        var lines = _view.LinesOf(record);
-        if (lines.IsEmpty)
-        {
-            line = -1;
-            return true;
-        }
-
-        // The entries asked for: line - 1 to line + 1.
-        var low = Math.Clamp(line - 1, 0, lines.Length - 1);
-        var high = Math.Clamp(line + 1, 0, lines.Length - 1);
-        if (lines[low].Address > address)
-        {
-            if (low == 0)
-            {
-                line = -1;
-                return true;
-            }
-
-            // Below them: interpolate over the entries before low.
-            var span = lines[low].Address - record.Address;
-            line = span == 0 || lines[low].Address < record.Address ? 0 : (int)Math.Min((ulong)(low - 1), (address - record.Address) * (ulong)low / span);
-        }
-        else if (lines[high].Address > address || high == lines.Length - 1 || address - lines[high].Address < lines[high].Size)
-        {
-            // Bracketed (entries do not overlap, so an entry covering the address is the last at or below it).
-            var index = high;
-            while (lines[index].Address > address)
-            {
-                index--;
-            }
-
-            line = address - lines[index].Address < lines[index].Size ? index : -1;
-            return true;
-        }
-        else
-        {
-            // Above them: interpolate over the entries after high.
-            var span = record.End - lines[high].Address;
-            var step = span == 0 || record.End < lines[high].Address ? 1 : (address - lines[high].Address) * (ulong)(lines.Length - high) / span;
-            line = high + (int)Math.Clamp(step, 1, (ulong)(lines.Length - 1 - high));
-        }
-
-        Prefetch.ReadAll(lines[Math.Max(line - 1, 0)..Math.Min(line + 2, lines.Length)]);
-        return false;
     }
 
     /// <summary>

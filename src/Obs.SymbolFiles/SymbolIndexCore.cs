@@ -181,16 +181,6 @@ internal sealed partial class SymbolIndexCore
         }
     }
 
-    /// <summary>Hints that the cache slot of a file's name will be read soon (<see cref="PrefetchFileName"/> reads it).</summary>
-    private void PrefetchFileSlot(uint fileId)
-    {
-        var index = _view.FindFile(fileId);
-        if (index >= 0 && _fileNames is { } names)
-        {
-            Prefetch.Element(names, index);
-        }
-    }
-
     private string?[] CreateFileNameCache()
     {
         Interlocked.CompareExchange(ref _fileNames, new string?[Tables.Files.Table.Count], null);

@@ -23,21 +23,6 @@ public abstract partial class SymbolIndexReference
     }
 
     /// <summary>
-    /// Looks up a sequence of addresses (a stack's frames), handing out one result per address in
-    /// input order: what <see cref="TryLookup"/> gives, or <c>default</c>
-    /// (<see cref="SymbolLookupResult.IsFound"/> false) when nothing covers it. Enumerate with
-    /// <c>foreach (ref readonly var result in reference.EnumerateLookups(addresses))</c>.
-    /// </summary>
-    /// <remarks>
-    /// On a large index a lookup waits mostly on memory: the function record, then its line
-    /// entry, then the inline ranges of its chain, then the names, each a cache miss. The
-    /// enumerator takes these steps for a group of addresses at once, so that their misses
-    /// overlap, and also with the caller's work on the results before them (see
-    /// <see cref="SymbolLookupEnumerator"/>).
-    /// </remarks>
-    public SymbolLookupEnumerator EnumerateLookups(ReadOnlySpan<ulong> addresses) => new(this, addresses);
-
-    /// <summary>
     /// Finds the function at a module-relative address: the FUNC whose range covers it; else the
     /// nearest PUBLIC at or below it, provided no FUNC starts between that PUBLIC and the address
     /// (rust-minidump's and Breakpad's rule). PUBLIC records at address 0 are never used, as in

@@ -80,14 +80,14 @@ public sealed class SymCommandTests
     }
 
     [Fact]
-    public void Lookup_of_more_addresses_than_one_batch_keeps_every_result_in_order()
+    public void Lookup_of_more_addresses_than_one_flush_keeps_every_result_in_order()
     {
         using var expected = JsonDocument.Parse(File.ReadAllBytes(TestFixtures.Path("rust-minidump/expected-lookups/crash-client.lookups.json")));
         var offsets = expected.RootElement.GetProperty("lookups").EnumerateArray().Select(l => l.GetProperty("module_offset").GetString()!).ToList();
         var single = CliRunner.RunWithInput(string.Join('\n', offsets), "sym", "lookup", TestFixtures.Path(CrashClient), "-").Json.EnumerateArray().Select(e => e.GetRawText()).ToList();
 
-        // 60 addresses 11 times, with a miss between repetitions: 671 results, three batches of the command's 256.
-        var many = Enumerable.Range(0, 11).SelectMany(_ => offsets.Append("0x1")).ToList();
+        // 60 addresses 70 times, with a miss between repetitions: 4,270 results, past the command's flush every 4,096.
+        var many = Enumerable.Range(0, 70).SelectMany(_ => offsets.Append("0x1")).ToList();
         var result = CliRunner.RunWithInput(string.Join('\n', many), "sym", "lookup", TestFixtures.Path(CrashClient), "-");
 
         Assert.Equal(0, result.ExitCode);

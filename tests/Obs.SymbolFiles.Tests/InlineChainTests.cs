@@ -24,12 +24,10 @@ public sealed class InlineChainTests
         var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(function.Text));
 
         var addresses = ProbeAddresses(function, random);
-        var batch = TestLookups.Batch(index, addresses);
-        for (var i = 0; i < addresses.Length; i++)
+        foreach (var address in addresses)
         {
-            Assert.True(index.TryLookup(addresses[i], out var single));
-            AssertChain(function, addresses[i], single);
-            AssertChain(function, addresses[i], batch[i]);
+            Assert.True(index.TryLookup(address, out var result));
+            AssertChain(function, address, result);
         }
 
         return true.ToProperty();
@@ -136,18 +134,14 @@ public sealed class InlineChainTests
             (0x10c4, ["third:10"], 30),
             (0x10f0, [], 11),
         ];
-        var batch = TestLookups.Batch(index, cases.Select(c => c.Address).ToArray());
         for (var i = 0; i < cases.Length; i++)
         {
-            Assert.True(index.TryLookup(cases[i].Address, out var single));
-            foreach (var result in new[] { single, batch[i] })
-            {
-                var frames = Enumerable.Range(0, result.InlineFrameCount)
-                    .Select(f => result.GetInlineFrame(f))
-                    .Select(f => $"{f.Name}:{f.Line}");
-                Assert.Equal(cases[i].Frames, frames);
-                Assert.Equal(cases[i].Line, result.Line);
-            }
+            Assert.True(index.TryLookup(cases[i].Address, out var result));
+            var frames = Enumerable.Range(0, result.InlineFrameCount)
+                .Select(f => result.GetInlineFrame(f))
+                .Select(f => $"{f.Name}:{f.Line}");
+            Assert.Equal(cases[i].Frames, frames);
+            Assert.Equal(cases[i].Line, result.Line);
         }
     }
 

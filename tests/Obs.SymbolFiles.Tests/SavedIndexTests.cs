@@ -297,7 +297,6 @@ public sealed class SavedIndexTests : IDisposable
                 try
                 {
                     _ = IndexProbe.Describe(index, address);
-                    _ = TestLookups.Batch(index, [address, address + 1]);
                 }
                 catch (SymbolIndexFormatException)
                 {

@@ -8,8 +8,7 @@ namespace Obs.Benchmarks.SymbolFiles;
 /// lease as a stack walk makes them. "with strings" turns the function name, the file and every
 /// inline frame's name and file into strings, as Breakpad's <c>FillSourceLineInfo</c> does;
 /// "utf-8 only" reads the same data as spans; "no names" reads only the chain's depth and the
-/// line. <c>TryLookup</c> takes one address at a time; <c>EnumerateLookups</c> takes a stack's
-/// 30 frames at once. Per-operation figures are per lookup.
+/// line. Per-operation figures are per lookup.
 /// </summary>
 /// <remarks>
 /// <para><see cref="Size"/> "100kb" is an index that stays in cache: its figures are the
@@ -24,7 +23,6 @@ namespace Obs.Benchmarks.SymbolFiles;
 public class LookupBenchmarks
 {
     private const int Lookups = 30 << 14;
-    private const int StackFrames = 30;
 
     private SymbolIndex _index = null!;
     private SymbolIndexLease _lease = null!;
@@ -80,24 +78,6 @@ public class LookupBenchmarks
             if (_lease.TryLookup(address, out var result))
             {
                 total += ToStrings(result);
-            }
-        }
-
-        return total;
-    }
-
-    [Benchmark(OperationsPerInvoke = Lookups, Description = "EnumerateLookups x30, with strings")]
-    public long EnumerateLookupsWithStrings()
-    {
-        long total = 0;
-        for (var start = 0; start < _addresses.Length; start += StackFrames)
-        {
-            foreach (ref readonly var result in _lease.EnumerateLookups(_addresses.AsSpan(start, StackFrames)))
-            {
-                if (result.IsFound)
-                {
-                    total += ToStrings(result);
-                }
             }
         }
 

@@ -8,7 +8,7 @@ namespace Obs.Benchmarks.SymbolFiles;
 /// a lookup in a large index pays in: the floor under <see cref="LookupBenchmarks"/>. A buffer
 /// of the full-size index's order of size (1 GiB, with huge pages as the index has them) is
 /// read at random, either independently (the loads overlap as far as the core allows: the cost
-/// of a line when many are in flight, as in <c>EnumerateLookups</c>) or each address depending on
+/// of a line when many are in flight, as when a lookup asks for what it will read) or each address depending on
 /// the byte read before (the latency of one miss, as in a binary search). The 4 MiB buffer is
 /// the size of the small tables a lookup expects to find cached. Per-operation figures are per
 /// line.

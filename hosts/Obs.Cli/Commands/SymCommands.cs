@@ -14,8 +14,8 @@ internal static class SymCommands
     /// <summary>The default limit on one line of addresses read from standard input.</summary>
     public const int DefaultMaxAddressLineBytes = 64 * 1024;
 
-    /// <summary>Addresses looked up and written at a time: output streams while standard input is read.</summary>
-    private const int LookupBatchSize = 4096;
+    /// <summary>Results written between flushes: output streams while standard input is read, and the writer's buffer stays small.</summary>
+    private const int FlushEvery = 4096;
 
     public static Command Create(CliConsole console)
     {
@@ -87,7 +87,7 @@ internal static class SymCommands
         {
             using var index = LoadIndex(parse.GetValue(file)!, parse.GetValue(strict));
             using var json = CliJson.CreateWriter(console.Out);
-            var batch = new LookupBatch(index, json);
+            var lookups = new LookupWriter(index, json);
             json.WriteStartArray();
             try
             {
@@ -95,19 +95,19 @@ internal static class SymCommands
                 {
                     if (value == "-")
                     {
-                        ReadAddresses(console.In, (int)parse.GetMaxInputBytes(maxInputBytes, DefaultMaxAddressLineBytes), batch);
+                        ReadAddresses(console.In, (int)parse.GetMaxInputBytes(maxInputBytes, DefaultMaxAddressLineBytes), lookups);
                     }
                     else if (TryParseAddress(value, out var address))
                     {
                         // The argument's validator has rejected every other value.
-                        batch.Add(address);
+                        lookups.Add(address);
                     }
                 }
             }
             finally
             {
                 // What was read before a bad line is written, as a complete array.
-                batch.Flush();
+                lookups.Flush();
                 json.WriteEndArray();
                 json.Flush();
                 console.Out.WriteByte((byte)'\n');
@@ -118,16 +118,16 @@ internal static class SymCommands
         return command;
     }
 
-    /// <summary>Addresses waiting to be looked up, and the writer their results go to.</summary>
-    private sealed class LookupBatch(SymbolIndex index, Utf8JsonWriter json)
+    /// <summary>Looks up each address as it is read and writes its result, flushing the writer every <see cref="FlushEvery"/> results.</summary>
+    private sealed class LookupWriter(SymbolIndex index, Utf8JsonWriter json)
     {
-        private readonly ulong[] _addresses = new ulong[LookupBatchSize];
-        private int _count;
+        private int _pending;
 
         public void Add(ulong address)
         {
-            _addresses[_count++] = address;
-            if (_count == _addresses.Length)
+            index.TryLookup(address, out var result);
+            WriteLookup(json, address, result);
+            if (++_pending == FlushEvery)
             {
                 Flush();
             }
@@ -135,16 +135,7 @@ internal static class SymCommands
 
         public void Flush()
         {
-            // EnumerateLookups overlaps the cache misses of neighbouring addresses, and of the
-            // next addresses with the writing of each result.
-            var addresses = _addresses.AsSpan(0, _count);
-            var position = 0;
-            foreach (ref readonly var result in index.EnumerateLookups(addresses))
-            {
-                WriteLookup(json, addresses[position++], result);
-            }
-
-            _count = 0;
+            _pending = 0;
             json.Flush();
         }
     }
@@ -281,7 +272,7 @@ internal static class SymCommands
         json.WriteEndObject();
     }
 
-    private static void ReadAddresses(Stream input, int maxLineBytes, LookupBatch batch)
+    private static void ReadAddresses(Stream input, int maxLineBytes, LookupWriter lookups)
     {
         var reader = new Utf8LineReader(input, maxLineBytes, "standard input");
         while (reader.TryReadLine(out var line))
@@ -298,7 +289,7 @@ internal static class SymCommands
                     $"standard input line {reader.LineNumber}: invalid address {CliText.Quote(Encoding.UTF8.GetString(text))}: expected hex, e.g. 0x1a2b"));
             }
 
-            batch.Add(address);
+            lookups.Add(address);
         }
     }
 

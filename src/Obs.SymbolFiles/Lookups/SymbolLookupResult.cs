@@ -32,7 +32,7 @@ public readonly struct SymbolLookupResult
     /// <summary>The address looked up.</summary>
     public ulong Address { get; }
 
-    /// <summary>False for <c>default</c>: what <see cref="SymbolIndexReference.EnumerateLookups"/> gives for an address nothing covers.</summary>
+    /// <summary>False for <c>default</c>: what <see cref="SymbolIndexReference.TryLookup"/> gives for an address nothing covers.</summary>
     public bool IsFound => _source is not null;
 
     /// <summary>The FUNC (or PUBLIC) covering the address.</summary>
