@@ -30,8 +30,10 @@ internal static class SymbolFilesFuzzTarget
         {
             index = SymbolIndex.Parse(input, options);
         }
-        catch (SymbolFileException) when (options.Strict)
+        catch (SymbolFileException)
         {
+            // Strict mode rejects the first bad line; lenient mode skips bad lines but still
+            // rejects input in which no line is a Breakpad record (the error contract).
             return;
         }
 
