@@ -39,17 +39,6 @@ internal static class Prefetch
         }
     }
 
-    /// <summary>Hints that an array element will be read soon.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Element<T>(T[] array, int index)
-    {
-        if (Sse.IsSupported && (uint)index < (uint)array.Length)
-        {
-            // A prefetch cannot fault, so a stale address after the GC moves the array is harmless.
-            Sse.Prefetch0(Unsafe.AsPointer(ref array[index]));
-        }
-    }
-
     /// <summary>Hints that a string will be read soon.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Object(string text)
