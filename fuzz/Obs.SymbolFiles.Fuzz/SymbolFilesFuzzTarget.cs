@@ -154,12 +154,29 @@ internal static class SymbolFilesFuzzTarget
         _ = result.File;
         _ = result.Line;
         _ = result.FileUtf8.Length;
-        for (var i = 0; i < result.InlineFrameCount; i++)
+        var index = 0;
+        foreach (var frame in result.InlineFrames)
         {
-            var frame = result.GetInlineFrame(i);
             _ = frame.Name;
             _ = frame.File;
-            _ = frame.NameUtf8.Length;
+
+            // Reading a frame by index walks the chain again: checked for the first frames only,
+            // so that a deep chain stays linear.
+            if (index < 64 && !SameFrame(frame, result.GetInlineFrame(index)))
+            {
+                throw new InvalidOperationException($"inline frame {index} differs between InlineFrames and GetInlineFrame");
+            }
+
+            index++;
+        }
+
+        if (index != result.InlineFrameCount)
+        {
+            throw new InvalidOperationException($"InlineFrames gave {index} frames of {result.InlineFrameCount}");
         }
     }
+
+    private static bool SameFrame(InlineFrame a, InlineFrame b) =>
+        a.Address == b.Address && a.Size == b.Size && a.Line == b.Line &&
+        a.NameUtf8.SequenceEqual(b.NameUtf8) && a.FileUtf8.SequenceEqual(b.FileUtf8);
 }

@@ -65,4 +65,50 @@ public sealed class DeepInlineTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => result.GetInlineFrame(depths));
     }
+
+    [Fact]
+    public void A_chain_thousands_deep_is_read_in_one_walk()
+    {
+        // Each range inside the one before; the innermost at 0x1000 + depths - 1.
+        const int Depths = 3000;
+        var text = new StringBuilder("FILE 0 a.c\n");
+        for (var d = 0; d < Depths; d++)
+        {
+            text.Append($"INLINE_ORIGIN {d} inlined_{d}\n");
+        }
+
+        text.Append("FUNC 1000 2000 0 outer\n");
+        for (var d = 0; d < Depths; d++)
+        {
+            text.Append($"INLINE {d} {100 + d} 0 {d} {0x1000 + d:x} {0x2000 - (2 * d):x}\n");
+        }
+
+        text.Append("1000 2000 7 0\n");
+        var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(text.ToString()));
+
+        Assert.True(index.TryLookup(0x1000 + Depths, out var result));
+        Assert.Equal(Depths, result.InlineFrameCount);
+        var names = new List<string>();
+        foreach (var frame in result.InlineFrames)
+        {
+            names.Add(frame.Name);
+        }
+
+        Assert.Equal(Enumerable.Range(0, Depths).Select(i => $"inlined_{Depths - 1 - i}"), names);
+        Assert.Equal("inlined_0", result.GetInlineFrame(Depths - 1).Name);
+        Assert.Equal(100u, result.Line);
+    }
+
+    [Fact]
+    public void A_result_without_inlined_calls_enumerates_none()
+    {
+        var count = 0;
+        foreach (var frame in default(SymbolLookupResult).InlineFrames)
+        {
+            count++;
+        }
+
+        Assert.Equal(0, count);
+        Assert.False(default(InlineFrameEnumerator).MoveNext());
+    }
 }

@@ -59,11 +59,24 @@ internal static class IndexProbe
         if (index.TryLookup(address, out var result))
         {
             text.Append(CultureInfo.InvariantCulture, $" lookup {result.IsFromPublic} {result.Function.Address:x} {result.Function.Size} {result.Function.ParameterSize} {result.Function.IsMultiple} {result.Function.Name} {result.File} {result.Line} {result.LineAddress:x} {Text(result.FileUtf8)}");
+            string Frame(InlineFrame frame) =>
+                string.Create(CultureInfo.InvariantCulture, $" [{frame.Name} {Text(frame.NameUtf8)} {frame.File} {frame.Line} {frame.Address:x} {frame.Size}]");
+
+            // The frames in one walk, and read by index: the same.
+            var walked = new StringBuilder();
+            foreach (var frame in result.InlineFrames)
+            {
+                walked.Append(Frame(frame));
+            }
+
+            var byIndex = new StringBuilder();
             for (var i = 0; i < result.InlineFrameCount; i++)
             {
-                var frame = result.GetInlineFrame(i);
-                text.Append(CultureInfo.InvariantCulture, $" [{frame.Name} {Text(frame.NameUtf8)} {frame.File} {frame.Line} {frame.Address:x} {frame.Size}]");
+                byIndex.Append(Frame(result.GetInlineFrame(i)));
             }
+
+            Assert.Equal(byIndex.ToString(), walked.ToString());
+            text.Append(walked);
         }
 
         if (index.TryFindFunction(address, out var function))

@@ -244,9 +244,8 @@ internal static class SymCommands
             json.WriteStringOrNull("file", result.File);
             json.WriteNumberOrNull("line", result.Line);
             json.WriteStartArray("inlines");
-            for (var i = 0; i < result.InlineFrameCount; i++)
+            foreach (var frame in result.InlineFrames)
             {
-                var frame = result.GetInlineFrame(i);
                 json.WriteStartObject();
                 json.WriteString("function", frame.Name);
                 json.WriteStringOrNull("file", frame.File);

@@ -147,7 +147,8 @@ public readonly struct SymbolLookupResult
 
     /// <summary>
     /// An inlined call at the address: index 0 is the innermost (the code actually executing),
-    /// <see cref="InlineFrameCount"/> − 1 the one called directly by the outer function.
+    /// <see cref="InlineFrameCount"/> − 1 the one called directly by the outer function. Each call
+    /// walks the chain up to the frame; <see cref="InlineFrames"/> reads them all in one walk.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not below <see cref="InlineFrameCount"/>.</exception>
     /// <exception cref="ObjectDisposedException">The reference this was obtained through has been disposed.</exception>
@@ -161,24 +162,57 @@ public readonly struct SymbolLookupResult
         var core = Source.Enter();
         try
         {
-            ref readonly var function = ref core.View.Function(Function.Record);
-            if (index == 0)
-            {
-                // The innermost inlined function is where the line record points.
-                ref readonly var innermost = ref core.View.Range(function, _innermost);
-                return new InlineFrame(Source, innermost.OriginName, innermost.Address, innermost.Size, LineRecordFile(core), LineRecordLine(core));
-            }
-
-            // Its position is the call site of the inlined call it makes (one depth deeper).
-            var callee = RangeIndex(core, InlineFrameCount - index);
-            ref readonly var calleeRange = ref core.View.Range(function, callee);
-            ref readonly var range = ref core.View.Range(function, calleeRange.Parent);
-            return new InlineFrame(Source, range.OriginName, range.Address, range.Size, CallFile(calleeRange), NonZero(calleeRange.CallLine));
+            var callee = index == 0 ? -1 : RangeIndex(core, InlineFrameCount - index);
+            return Frame(core, index, ref callee);
         }
         finally
         {
             Source.Exit();
         }
+    }
+
+    /// <summary>
+    /// The inlined calls at the address, innermost first: what <see cref="GetInlineFrame"/> gives
+    /// for 0 to <see cref="InlineFrameCount"/> − 1, found in one walk up the chain. Enumerate
+    /// with <c>foreach (var frame in result.InlineFrames)</c>.
+    /// </summary>
+    public InlineFrameEnumerator InlineFrames => new(this);
+
+    /// <summary>The frame at <paramref name="index"/> for <see cref="InlineFrameEnumerator"/>, whose walk up the chain carries <paramref name="callee"/>.</summary>
+    internal InlineFrame NextFrame(int index, ref int callee)
+    {
+        var core = Source.Enter();
+        try
+        {
+            return Frame(core, index, ref callee);
+        }
+        finally
+        {
+            Source.Exit();
+        }
+    }
+
+    /// <summary>
+    /// The frame at <paramref name="index"/>, given (for an index above 0) the range one depth
+    /// deeper, <paramref name="callee"/>; sets <paramref name="callee"/> to the frame's range, the
+    /// callee of the next frame out.
+    /// </summary>
+    private InlineFrame Frame(SymbolIndexCore core, int index, ref int callee)
+    {
+        ref readonly var function = ref core.View.Function(Function.Record);
+        if (index == 0)
+        {
+            // The innermost inlined function is where the line record points.
+            ref readonly var innermost = ref core.View.Range(function, _innermost);
+            callee = _innermost;
+            return new InlineFrame(Source, innermost.OriginName, innermost.Address, innermost.Size, LineRecordFile(core), LineRecordLine(core));
+        }
+
+        // Its position is the call site of the inlined call it makes (one depth deeper).
+        ref readonly var calleeRange = ref core.View.Range(function, callee);
+        callee = calleeRange.Parent;
+        ref readonly var range = ref core.View.Range(function, callee);
+        return new InlineFrame(Source, range.OriginName, range.Address, range.Size, CallFile(calleeRange), NonZero(calleeRange.CallLine));
     }
 
     private ref readonly LineRecord Entry(SymbolIndexCore core) => ref core.View.LinesOf(core.View.Function(Function.Record))[_line];
@@ -341,4 +375,42 @@ public readonly struct InlineFrame
     }
 
     private SymbolIndexReference Source => ThrowHelper.RequireSource(_source, "inline frame");
+}
+
+/// <summary>
+/// Enumerates a lookup's inline frames, innermost first (see <see cref="SymbolLookupResult.InlineFrames"/>).
+/// Valid while the reference the lookup was obtained through is held.
+/// </summary>
+public struct InlineFrameEnumerator
+{
+    private readonly SymbolLookupResult _result;
+    private int _index;
+    private int _callee;
+
+    internal InlineFrameEnumerator(SymbolLookupResult result)
+    {
+        _result = result;
+        _index = -1;
+        _callee = -1;
+    }
+
+    /// <summary>The frame the enumerator is at.</summary>
+    public InlineFrame Current { readonly get; private set; }
+
+    /// <summary>Returns this enumerator, for <c>foreach</c>.</summary>
+    public readonly InlineFrameEnumerator GetEnumerator() => this;
+
+    /// <summary>Moves to the next frame out; false after the outermost.</summary>
+    /// <exception cref="ObjectDisposedException">The reference the lookup was obtained through has been disposed.</exception>
+    public bool MoveNext()
+    {
+        if (_index + 1 >= _result.InlineFrameCount)
+        {
+            return false;
+        }
+
+        _index++;
+        Current = _result.NextFrame(_index, ref _callee);
+        return true;
+    }
 }

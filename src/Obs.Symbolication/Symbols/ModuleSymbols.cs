@@ -57,10 +57,10 @@ internal sealed class ModuleSymbols
         if (hit.InlineFrameCount > 0)
         {
             var inlines = new InlineFrame[hit.InlineFrameCount];
-            for (var i = 0; i < inlines.Length; i++)
+            var i = 0;
+            foreach (var inline in hit.InlineFrames)
             {
-                var inline = hit.GetInlineFrame(i);
-                inlines[i] = new InlineFrame(inline.Name, inline.File, inline.Line);
+                inlines[i++] = new InlineFrame(inline.Name, inline.File, inline.Line);
             }
 
             frame.Inlines = inlines;
