@@ -10,20 +10,9 @@ public sealed class DeepInlineTests
     [InlineData(40, true)]
     public void Deep_chains_are_complete_and_ordered(int depths, bool splitLines)
     {
-        // FUNC 1000 100 with INLINE depths 0..depths-1, each range inside the previous one, with
-        // a line record between each two range boundaries (as dump_syms writes them) or one line
+        // A line record between each two range boundaries (as dump_syms writes them) or one line
         // record over the whole function (split into entries where the chain changes).
-        var text = new StringBuilder("FILE 0 a.c\nFILE 1 b.c\n");
-        for (var d = 0; d < depths; d++)
-        {
-            text.Append($"INLINE_ORIGIN {d} inlined_{d}\n");
-        }
-
-        text.Append("FUNC 1000 100 0 outer\n");
-        for (var d = 0; d < depths; d++)
-        {
-            text.Append($"INLINE {d} {100 + d} {d % 2} {d} {0x1000 + d:x} {0x100 - (2 * d):x}\n");
-        }
+        var text = NestedInlines(depths, functionSize: 0x100);
 
         if (splitLines)
         {
@@ -69,21 +58,8 @@ public sealed class DeepInlineTests
     [Fact]
     public void A_chain_thousands_deep_is_read_in_one_walk()
     {
-        // Each range inside the one before; the innermost at 0x1000 + depths - 1.
         const int Depths = 3000;
-        var text = new StringBuilder("FILE 0 a.c\n");
-        for (var d = 0; d < Depths; d++)
-        {
-            text.Append($"INLINE_ORIGIN {d} inlined_{d}\n");
-        }
-
-        text.Append("FUNC 1000 2000 0 outer\n");
-        for (var d = 0; d < Depths; d++)
-        {
-            text.Append($"INLINE {d} {100 + d} 0 {d} {0x1000 + d:x} {0x2000 - (2 * d):x}\n");
-        }
-
-        text.Append("1000 2000 7 0\n");
+        var text = NestedInlines(Depths, functionSize: 0x2000).Append("1000 2000 7 0\n");
         var index = SymbolIndex.Parse(Encoding.UTF8.GetBytes(text.ToString()));
 
         Assert.True(index.TryLookup(0x1000 + Depths, out var result));
@@ -110,5 +86,27 @@ public sealed class DeepInlineTests
 
         Assert.Equal(0, count);
         Assert.False(default(InlineFrameEnumerator).MoveNext());
+    }
+
+    /// <summary>
+    /// FUNC 1000 <paramref name="functionSize"/> "outer" with INLINE depths 0 to
+    /// <paramref name="depths"/> − 1, each range inside the one before (depth d from 0x1000 + d,
+    /// called from line 100 + d of file d % 2, FILE 0 a.c or FILE 1 b.c), and no line records yet.
+    /// </summary>
+    private static StringBuilder NestedInlines(int depths, int functionSize)
+    {
+        var text = new StringBuilder("FILE 0 a.c\nFILE 1 b.c\n");
+        for (var d = 0; d < depths; d++)
+        {
+            text.Append($"INLINE_ORIGIN {d} inlined_{d}\n");
+        }
+
+        text.Append($"FUNC 1000 {functionSize:x} 0 outer\n");
+        for (var d = 0; d < depths; d++)
+        {
+            text.Append($"INLINE {d} {100 + d} {d % 2} {d} {0x1000 + d:x} {functionSize - (2 * d):x}\n");
+        }
+
+        return text;
     }
 }
